@@ -1,0 +1,25 @@
+import { chmodSync, chownSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { exec } from '../../core/exec.ts';
+
+export interface SystemUser {
+  uid: number;
+  gid: number;
+}
+
+/** The uid/gid of a system account created by a Debian package (postgres, mysql). */
+export async function systemUser(name: string): Promise<SystemUser> {
+  const uid = Number((await exec('id', ['-u', name])).stdout.trim());
+  const gid = Number((await exec('id', ['-g', name])).stdout.trim());
+  return { uid, gid };
+}
+
+/** Creates a directory owned by the server's account, so the server can write its data there. */
+export function ownedDir(path: string, user: SystemUser): string {
+  // Parents must stay traversable by the server's account.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  chmodSync(dirname(path), 0o755);
+  mkdirSync(path, { recursive: true, mode: 0o750 });
+  chownSync(path, user.uid, user.gid);
+  return path;
+}
