@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
+import { dbMigrateCommand } from './db.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
 
 /** Every verb of `techmarket`; `main` picks the one whose words match the start of argv. */
-export const COMMANDS: readonly Command[] = [infraUpCommand, infraDownCommand, infraStatusCommand];
+export const COMMANDS: readonly Command[] = [infraUpCommand, infraDownCommand, infraStatusCommand, dbMigrateCommand];

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m001 from './001_create_payments_schema.ts';
+
+/** Migrations of the payments database, in order; names are recorded by kysely's Migrator. */
+export const PAYMENTS_MIGRATIONS: Record<string, Migration> = {
+  '001_create_payments_schema': m001,
+};

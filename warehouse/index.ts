@@ -1,0 +1,2 @@
+export { migrateWarehouse, type WarehouseMigrationOutcome } from './migrator.ts';
+export { createWarehousePool } from './postgres-pool.ts';
