@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { createPool } from 'mysql2/promise';
+import pg from 'pg';
+import { type Config, loadConfig, SOURCE_DATABASES, type SourceDatabase, sourceUrl } from '../../core/config.ts';
+import { migrateSourceDatabase } from '../../services/source-migrations.ts';
+import { migrateWarehouse } from '../../warehouse/index.ts';
+
+/**
+ * A private copy of the platform's databases for one test file: five source databases and one
+ * warehouse with a random suffix, migrated, and a Config pointing at them. Tests never touch the
+ * demo databases, so files run in parallel and reruns start clean.
+ */
+export interface Scratch {
+  config: Config;
+  suffix: string;
+  drop(): Promise<void>;
+}
+
+export async function createScratch(options: { migrate?: boolean } = {}): Promise<Scratch> {
+  const base = loadConfig();
+  const suffix = `t${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {};
+  const admin = await createPool({ uri: sourceUrl(base, 'orders'), connectionLimit: 1 });
+  for (const db of SOURCE_DATABASES) {
+    const name = `${db}_${suffix}`;
+    await admin.query(`create database \`${name}\` character set utf8mb4`);
+    await admin.query(`grant select on \`${name}\`.* to ?@'%'`, [base.ETL_SOURCE_USER]);
+    const url = new URL(sourceUrl(base, db));
+    url.pathname = `/${name}`;
+    env[`${db.toUpperCase()}_DB_URL`] = url.toString();
+  }
+  await admin.end();
+  const dwhUrl = new URL(base.DWH_URL);
+  const dwhName = `dwh_${suffix}`;
+  const pgAdmin = new pg.Client({ connectionString: base.DWH_URL });
+  await pgAdmin.connect();
+  await pgAdmin.query(`create database ${dwhName}`);
+  await pgAdmin.end();
+  dwhUrl.pathname = `/${dwhName}`;
+  env.DWH_URL = dwhUrl.toString();
+
+  const config = loadConfig({ ...process.env, ...env });
+  if (options.migrate !== false) {
+    for (const db of SOURCE_DATABASES) await migrateSourceDatabase(db, sourceUrl(config, db));
+    await migrateWarehouse(config.DWH_URL);
+  }
+  return {
+    config,
+    suffix,
+    async drop() {
+      const pool = await createPool({ uri: sourceUrl(base, 'orders'), connectionLimit: 1 });
+      for (const db of SOURCE_DATABASES) await pool.query(`drop database if exists \`${db}_${suffix}\``);
+      await pool.end();
+      const client = new pg.Client({ connectionString: base.DWH_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${dwhName} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export function scratchSourceName(db: SourceDatabase, scratch: Scratch): string {
+  return `${db}_${scratch.suffix}`;
+}
