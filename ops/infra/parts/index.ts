@@ -1,6 +1,17 @@
 import type { InfraPart } from '../part.ts';
+import { kafkaPart } from './kafka.ts';
+import { kafkaConnectPart } from './kafka-connect.ts';
 import { mariadbPart } from './mariadb.ts';
 import { postgresPart } from './postgres.ts';
+import { prometheusPart } from './prometheus.ts';
+import { temporalPart } from './temporal.ts';
 
 /** Every part of the local infrastructure, in start order (dependencies first). */
-export const INFRA_PARTS: readonly InfraPart[] = [postgresPart, mariadbPart];
+export const INFRA_PARTS: readonly InfraPart[] = [
+  postgresPart,
+  mariadbPart,
+  temporalPart,
+  kafkaPart,
+  kafkaConnectPart,
+  prometheusPart,
+];
