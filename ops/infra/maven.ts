@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from '../../core/errors.ts';
 import { exec } from '../../core/exec.ts';
@@ -21,12 +31,21 @@ export async function ensureJvmTools(log: (line: string) => void): Promise<void>
 }
 
 /**
- * Where the runtime classpath of a pom lands: the folder name carries a hash of the pom, so pinning
- * another version resolves afresh instead of mixing jars of two versions.
+ * Where the runtime classpath of a pom lands: the folder name carries a hash of the pom (and of any
+ * other inputs, such as sources built into it), so pinning another version resolves afresh instead
+ * of mixing jars of two versions.
  */
-export function classpathDir(cacheName: string, pomPath: string): string {
-  const hash = createHash('sha256').update(readFileSync(pomPath)).digest('hex').slice(0, 12);
-  return join(CACHE_DIR, cacheName, hash);
+export function classpathDir(cacheName: string, ...inputs: string[]): string {
+  const hash = createHash('sha256');
+  for (const path of inputs.flatMap(filesUnder).sort()) hash.update(path).update(readFileSync(path));
+  return join(CACHE_DIR, cacheName, hash.digest('hex').slice(0, 12));
+}
+
+function filesUnder(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 export function isClasspathReady(dir: string): boolean {
@@ -42,6 +61,8 @@ export async function copyDependencies(
   pomPath: string,
   dir: string,
   log: (line: string) => void,
+  /** Adds more to the folder before it is marked complete, e.g. a jar built from our own sources. */
+  complete?: (scratch: string) => Promise<void>,
 ): Promise<void> {
   if (isClasspathReady(dir)) return;
   const scratch = `${dir}.partial`;
@@ -66,9 +87,36 @@ export async function copyDependencies(
       cause: error,
     });
   }
+  await complete?.(scratch);
   writeFileSync(join(scratch, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
   rmSync(dir, { recursive: true, force: true });
   renameSync(scratch, dir);
+}
+
+/**
+ * `mvn package` of a pom of our own, its build directory in the cache so nothing is written into the
+ * repository; the jar (`finalName`.jar) is copied into `intoDir`.
+ */
+export async function buildJar(
+  pomPath: string,
+  jarName: string,
+  intoDir: string,
+  log: (line: string) => void,
+) {
+  const buildDir = join(CACHE_DIR, 'maven', 'build', jarName);
+  rmSync(buildDir, { recursive: true, force: true });
+  log(`  mvn package -f ${pomPath}`);
+  await exec(MVN_BIN, [
+    '-B',
+    '-q',
+    '-f',
+    pomPath,
+    `-Dmaven.repo.local=${MAVEN_REPO}`,
+    `-Dtechmarket.build.dir=${buildDir}`,
+    '-DskipTests',
+    'package',
+  ]);
+  copyFileSync(join(buildDir, `${jarName}.jar`), join(intoDir, `${jarName}.jar`));
 }
 
 /** A `<name>value</name>` property of a pom: the poms are where the versions are pinned. */

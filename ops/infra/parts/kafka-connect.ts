@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { spawnDetached } from '../../../core/exec.ts';
 import { LOG_DIR, REPO_ROOT, STATE_DIR } from '../../../core/paths.ts';
 import {
+  buildJar,
   classpathDir,
   copyDependencies,
   ensureJvmTools,
@@ -17,6 +18,9 @@ import { KAFKA_ADDRESS } from './kafka.ts';
 const CONNECT_POM = join(REPO_ROOT, 'ops/kafka-connect/pom.xml');
 /** Debezium's MySQL connector (which also reads MariaDB's binlog), one folder on plugin.path. */
 const DEBEZIUM_POM = join(REPO_ROOT, 'ops/kafka-connect/debezium-mysql/pom.xml');
+/** Our own shim that lets that connector read MariaDB; built into the same plugin folder. */
+const MARIADB_COMPAT_DIR = join(REPO_ROOT, 'ops/kafka-connect/mariadb-compat');
+const MARIADB_COMPAT_JAR = 'techmarket-mariadb-compat';
 const CONNECT_LOG4J2 = join(REPO_ROOT, 'ops/kafka-connect/log4j2.properties');
 const CONNECT_HOST = '127.0.0.1';
 const CONNECT_PORT = 8083;
@@ -73,7 +77,9 @@ export const kafkaConnectPart: InfraPart = {
   async install(ctx) {
     await ensureJvmTools(ctx.log);
     await copyDependencies(CONNECT_POM, libsDir(), ctx.log);
-    await copyDependencies(DEBEZIUM_POM, debeziumDir(), ctx.log);
+    await copyDependencies(DEBEZIUM_POM, debeziumDir(), ctx.log, (scratch) =>
+      buildJar(join(MARIADB_COMPAT_DIR, 'pom.xml'), MARIADB_COMPAT_JAR, scratch, ctx.log),
+    );
   },
 
   async start() {
