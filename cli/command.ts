@@ -24,7 +24,10 @@ export function defineCommand<S extends z.ZodType>(command: Command<S>): Command
 }
 
 /** Parses argv for one command; every failure names the flag and what it accepts. */
-export function parseFlags<S extends z.ZodType>(command: Command<S>, argv: readonly string[]): z.infer<S> & { json: boolean } {
+export function parseFlags<S extends z.ZodType>(
+  command: Command<S>,
+  argv: readonly string[],
+): z.infer<S> & { json: boolean } {
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({

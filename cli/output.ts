@@ -28,7 +28,11 @@ export function renderTable(rows: readonly object[]): string {
   const columns = Object.keys(rows[0]!);
   const cells = rows.map((row) => columns.map((c) => formatCell((row as Record<string, unknown>)[c])));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const pad = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const pad = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [pad(columns), pad(widths.map((w) => '-'.repeat(w))), ...cells.map(pad)].join('\n');
 }
 

@@ -12,7 +12,8 @@ const isRoot = process.getuid?.() === 0;
  * unprivileged server accounts (postgres, mysql) can reach their data directories.
  */
 export const STATE_DIR =
-  process.env.TECHMARKET_HOME ?? (isRoot ? '/var/lib/techmarket' : join(homedir(), '.local/share/techmarket'));
+  process.env.TECHMARKET_HOME ??
+  (isRoot ? '/var/lib/techmarket' : join(homedir(), '.local/share/techmarket'));
 
 /** Downloads and builds, kept across clones so a second set-up is fast (CI keeps it too). */
 export const CACHE_DIR = process.env.TECHMARKET_CACHE ?? join(homedir(), '.cache/techmarket');

@@ -1,2 +1,21 @@
+export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
 export { migrateWarehouse, type WarehouseMigrationOutcome } from './migrator.ts';
+export { countFrom, isTransient, type ModelResult, runModel } from './model-runner.ts';
 export { createWarehousePool } from './postgres-pool.ts';
+export * from './run-store.ts';
+export {
+  batchTable,
+  createSqlRenderer,
+  ident,
+  literal,
+  mirrorTable,
+  type SqlRenderer,
+} from './sql-renderer.ts';
+export {
+  batchResumePoint,
+  dropBatch,
+  ensureBatch,
+  ensureMirror,
+  mergeBatch,
+  type StagingTableSpec,
+} from './staging-store.ts';

@@ -14,11 +14,15 @@ export const dbMigrateCommand = defineCommand({
     const sources = [];
     for (const database of SOURCE_DATABASES) {
       const outcome = await migrateSourceDatabase(database, sourceUrl(cfg, database));
-      out.line(`source ${database}: ${outcome.applied.length ? `applied ${outcome.applied.join(', ')}` : 'up to date'}`);
+      out.line(
+        `source ${database}: ${outcome.applied.length ? `applied ${outcome.applied.join(', ')}` : 'up to date'}`,
+      );
       sources.push(outcome);
     }
     const warehouse = await migrateWarehouse(cfg.DWH_URL);
-    out.line(`warehouse: ${warehouse.applied.length ? `applied ${warehouse.applied.join(', ')}` : 'up to date'}`);
+    out.line(
+      `warehouse: ${warehouse.applied.length ? `applied ${warehouse.applied.join(', ')}` : 'up to date'}`,
+    );
     out.result({ sources, warehouse });
     return 0;
   },

@@ -1,6 +1,16 @@
 import type { Command } from '../command.ts';
 import { dbMigrateCommand } from './db.ts';
+import { etlBackfillCommand, etlResetCommand, etlRunCommand, etlStatusCommand } from './etl.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
 
 /** Every verb of `techmarket`; `main` picks the one whose words match the start of argv. */
-export const COMMANDS: readonly Command[] = [infraUpCommand, infraDownCommand, infraStatusCommand, dbMigrateCommand];
+export const COMMANDS: readonly Command[] = [
+  infraUpCommand,
+  infraDownCommand,
+  infraStatusCommand,
+  dbMigrateCommand,
+  etlRunCommand,
+  etlBackfillCommand,
+  etlStatusCommand,
+  etlResetCommand,
+];

@@ -12,7 +12,14 @@ const partsSchema = z.object({
   parts: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    ),
 });
 const partsHelp = [`--parts a,b      only these parts (${INFRA_PARTS.map((p) => p.name).join(', ')})`];
 
@@ -22,7 +29,8 @@ function context(out: Output): InfraContext {
 
 export const infraUpCommand = defineCommand({
   words: ['infra', 'up'],
-  summary: 'install (when missing) and start the local infrastructure on 127.0.0.1; a second run changes nothing',
+  summary:
+    'install (when missing) and start the local infrastructure on 127.0.0.1; a second run changes nothing',
   flags: partsFlag,
   flagHelp: partsHelp,
   schema: partsSchema,
@@ -30,7 +38,10 @@ export const infraUpCommand = defineCommand({
     const started = performance.now();
     const outcomes = await infraUp(selectParts(INFRA_PARTS, flags.parts), context(out));
     const seconds = (performance.now() - started) / 1000;
-    out.result({ parts: outcomes, seconds }, () => `infrastructure up in ${seconds.toFixed(1)}s (logs: ${LOG_DIR})`);
+    out.result(
+      { parts: outcomes, seconds },
+      () => `infrastructure up in ${seconds.toFixed(1)}s (logs: ${LOG_DIR})`,
+    );
     return 0;
   },
 });

@@ -10,7 +10,7 @@ comment on table etl.watermarks is 'Per source table: the (updated_at, id) curso
 
 create table if not exists etl.runs (
   run_id       bigint generated always as identity primary key,
-  kind         text not null check (kind in ('incremental', 'backfill', 'reconcile')),
+  kind         text not null check (kind in ('incremental', 'backfill')),
   status       text not null check (status in ('running', 'succeeded', 'failed')),
   trigger      text not null default 'cli',
   tables       text[] not null,
@@ -18,6 +18,7 @@ create table if not exists etl.runs (
   window_to    timestamptz,
   workflow_id  text,
   started_at   timestamptz not null default clock_timestamp(),
+  heartbeat_at timestamptz not null default clock_timestamp(),
   finished_at  timestamptz,
   error        text
 );
@@ -33,12 +34,14 @@ create table if not exists etl.run_steps (
   rows_loaded      bigint not null default 0,
   rows_inserted    bigint not null default 0,
   rows_updated     bigint not null default 0,
+  rows_merged      bigint not null default 0,
   rows_deleted     bigint not null default 0,
   watermark_before jsonb,
   watermark_after  jsonb,
   started_at       timestamptz not null default clock_timestamp(),
   finished_at      timestamptz,
   duration_ms      bigint,
+  detail           jsonb,
   error            text,
   primary key (run_id, step, target)
 );

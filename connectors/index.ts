@@ -1,0 +1,11 @@
+export { LoadError, SourceError } from './errors.ts';
+export {
+  compareCursors,
+  type ExtractRequest,
+  type ExtractResult,
+  extractRows,
+  type KeysetCursor,
+  readSourceClock,
+} from './mysql/mysql-extractor.ts';
+export { encodeCopyRows, encodeCopyValue } from './postgres/copy-text-encoder.ts';
+export { type CopyWriter, openCopy } from './postgres/postgres-copy-loader.ts';

@@ -1,0 +1,22 @@
+export { createPipelineDeps, type PipelineDeps } from './deps.ts';
+export {
+  type AfterTransformHook,
+  EXTRACT_PARALLELISM,
+  mapBounded,
+  type PipelineProgress,
+  type PipelineRunRequest,
+  type PipelineRunSummary,
+  registerAfterTransform,
+  runPipeline,
+} from './run-pipeline.ts';
+export {
+  parseSourceTables,
+  qualifiedName,
+  SOURCE_TABLES,
+  type SourceTable,
+  selectSourceTables,
+  stagingSpec,
+} from './source-tables.ts';
+export { type EtlStatus, etlStatus } from './status.ts';
+export { type ExtractTableInput, type ExtractTableResult, extractTable } from './steps/extract-table.ts';
+export { type TransformInput, type TransformResult, transform } from './steps/transform.ts';

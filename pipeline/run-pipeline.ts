@@ -1,0 +1,121 @@
+import { TechmarketError } from '../core/errors.ts';
+import { beginRun, finishRun, type RunKind } from '../warehouse/index.ts';
+import type { PipelineDeps } from './deps.ts';
+import { qualifiedName, type SourceTable } from './source-tables.ts';
+import { type ExtractTableResult, extractTable } from './steps/extract-table.ts';
+import { type TransformResult, transform } from './steps/transform.ts';
+
+/** Source tables extracted at once: the sources and the COPY share two cores. */
+export const EXTRACT_PARALLELISM = 3;
+
+export interface PipelineRunRequest {
+  tables: readonly SourceTable[];
+  kind: RunKind;
+  trigger: string;
+  windowFrom?: string;
+  windowTo?: string;
+  workflowId?: string;
+}
+
+export interface PipelineProgress {
+  /** A phase began: 'extract', 'transform', 'dq', … */
+  phase(name: string): void;
+  /** Rows extracted so far for one table. */
+  rows(table: string, rowsSoFar: number): void;
+  /** A transform step began. */
+  step(target: string): void;
+}
+
+export interface PipelineRunSummary {
+  runId: number;
+  extracts: ExtractTableResult[];
+  transform: TransformResult;
+  seconds: number;
+}
+
+/** Steps run after the transform, e.g. data-quality rules; a failure fails the run. */
+export type AfterTransformHook = (deps: PipelineDeps, runId: number) => Promise<void>;
+
+const afterTransformHooks: AfterTransformHook[] = [];
+export function registerAfterTransform(hook: AfterTransformHook): void {
+  afterTransformHooks.push(hook);
+}
+
+const noProgress: PipelineProgress = { phase() {}, rows() {}, step() {} };
+
+/** Runs `fn` over `items` with at most `limit` at once; the first failure rejects. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/**
+ * One pipeline run in this process (`etl run --local`, tests, benchmarks): the same steps the
+ * Temporal activities call, in the same order.
+ */
+export async function runPipeline(
+  deps: PipelineDeps,
+  request: PipelineRunRequest,
+  progress: PipelineProgress = noProgress,
+): Promise<PipelineRunSummary> {
+  const started = performance.now();
+  const client = await deps.warehouse.connect();
+  let runId: number;
+  try {
+    runId = await beginRun(client, {
+      kind: request.kind,
+      tables: request.tables.map(qualifiedName),
+      trigger: request.trigger,
+      windowFrom: request.windowFrom,
+      windowTo: request.windowTo,
+      workflowId: request.workflowId,
+    });
+  } finally {
+    client.release();
+  }
+  try {
+    progress.phase('extract');
+    const extracts = await mapBounded(request.tables, EXTRACT_PARALLELISM, (table) =>
+      extractTable(
+        deps,
+        table,
+        {
+          runId,
+          table: qualifiedName(table),
+          kind: request.kind,
+          windowFrom: request.windowFrom,
+          windowTo: request.windowTo,
+        },
+        (rows) => progress.rows(qualifiedName(table), rows),
+      ),
+    );
+    progress.phase('transform');
+    const transformed = await transform(
+      deps,
+      { runId, kind: request.kind, tables: request.tables },
+      progress.step,
+    );
+    for (const hook of afterTransformHooks) {
+      progress.phase('dq');
+      await hook(deps, runId);
+    }
+    await finishRun(deps.warehouse, runId);
+    return { runId, extracts, transform: transformed, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    const message = error instanceof TechmarketError ? error.message : (error as Error).message;
+    await finishRun(deps.warehouse, runId, message).catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,160 @@
+import { extractRows, type KeysetCursor, openCopy, readSourceClock } from '../../connectors/index.ts';
+import type { SourceDatabase } from '../../core/config.ts';
+import {
+  batchResumePoint,
+  ensureBatch,
+  ensureMirror,
+  finishStep,
+  getStep,
+  heartbeatRun,
+  readWatermark,
+  startStep,
+  type Watermark,
+} from '../../warehouse/index.ts';
+import type { PipelineDeps } from '../deps.ts';
+import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+
+/** Rows per keyset query against the source. */
+const PAGE_ROWS = 250_000;
+/** Rows handed from the source stream to the COPY encoder at a time. */
+const CHUNK_ROWS = 5_000;
+/** Rows per COPY statement: each commits, so an interrupted extract resumes after the last one. */
+const COMMIT_EVERY_ROWS = 500_000;
+
+export interface ExtractTableInput {
+  runId: number;
+  table: string;
+  /** backfill: re-read rows whose updated_at falls in [windowFrom, windowTo], watermark untouched. */
+  kind: 'incremental' | 'backfill';
+  windowFrom?: string;
+  windowTo?: string;
+}
+
+export interface ExtractTableResult {
+  table: string;
+  mode: 'full' | 'incremental';
+  rows: number;
+  resumed: boolean;
+  watermarkBefore: Watermark | null;
+  watermarkAfter: Watermark | null;
+}
+
+/** Subtracts seconds from a 'YYYY-MM-DD HH:MM:SS.ffffff' UTC timestamp, keeping the microseconds. */
+export function minusSeconds(timestamp: string, seconds: number): string {
+  const [whole, fraction = '000000'] = timestamp.split('.');
+  const shifted = new Date(Date.parse(`${whole!.replace(' ', 'T')}Z`) - seconds * 1000);
+  return `${shifted.toISOString().slice(0, 19).replace('T', ' ')}.${fraction.padEnd(6, '0')}`;
+}
+
+/**
+ * Extracts one source table past its watermark (minus the lookback window) into this run's batch
+ * table. Resumable: a retry of the same run continues after the last committed COPY.
+ */
+export async function extractTable(
+  deps: PipelineDeps,
+  table: SourceTable,
+  input: ExtractTableInput,
+  onProgress: (rows: number) => void = () => {},
+): Promise<ExtractTableResult> {
+  const name = qualifiedName(table);
+  const spec = stagingSpec(table);
+  const client = await deps.warehouse.connect();
+  try {
+    await ensureMirror(client, deps.renderer, spec);
+    const batch = await ensureBatch(client, deps.renderer, spec, input.runId);
+    const previous = await getStep(client, input.runId, 'extract', name);
+    if (previous?.status === 'succeeded') {
+      // A retried activity after the extract finished: nothing left to do.
+      return previous.detail as unknown as ExtractTableResult;
+    }
+    const watermarkBefore = (await readWatermark(client, name)) ?? null;
+    const source = deps.source(table.database as SourceDatabase);
+    // The bound is fixed at the first attempt and kept in the step's detail, so a resumed extract
+    // covers exactly the rows the first attempt would have.
+    const detail = (previous?.detail ?? {}) as { upperBound?: string };
+    let mode: 'full' | 'incremental';
+    let since: string | undefined;
+    let upperBound = detail.upperBound;
+    if (input.kind === 'backfill') {
+      mode = 'incremental';
+      since = input.windowFrom;
+      upperBound ??= input.windowTo;
+    } else if (watermarkBefore) {
+      mode = 'incremental';
+      since = minusSeconds(watermarkBefore.updatedAt, table.lookbackSeconds);
+    } else {
+      mode = 'full';
+    }
+    upperBound ??= await readSourceClock(source, table.safetyLagSeconds);
+    await startStep(client, input.runId, 'extract', name, { mode, since, upperBound });
+    const resumeAt = await batchResumePoint(client, spec, batch, mode);
+    const after: KeysetCursor | undefined = resumeAt
+      ? { updatedAt: resumeAt.updatedAt, id: resumeAt.id }
+      : undefined;
+    let rowsDone = resumeAt?.rows ?? 0;
+    onProgress(rowsDone);
+
+    const columns = table.columns.map((c) => c.name);
+    let copy: ReturnType<typeof openCopy> | undefined;
+    let rowsInCopy = 0;
+    let lastBeat = Date.now();
+    const result = await extractRows(
+      source,
+      {
+        table: table.table,
+        columns,
+        keyColumn: table.primaryKey,
+        cursorColumn: table.cursorColumn,
+        mode,
+        since,
+        after,
+        upperBound,
+        safetyLagSeconds: table.safetyLagSeconds,
+        pageRows: PAGE_ROWS,
+        chunkRows: CHUNK_ROWS,
+      },
+      async ({ rows }) => {
+        copy ??= openCopy(client, batch, columns);
+        await copy.write(rows);
+        rowsInCopy += rows.length;
+        rowsDone += rows.length;
+        onProgress(rowsDone);
+        if (rowsInCopy >= COMMIT_EVERY_ROWS) {
+          await copy.finish();
+          copy = undefined;
+          rowsInCopy = 0;
+        }
+        if (Date.now() - lastBeat > 10_000) {
+          lastBeat = Date.now();
+          await heartbeatRun(deps.warehouse, input.runId);
+        }
+      },
+    );
+    if (copy) await (copy as ReturnType<typeof openCopy>).finish();
+
+    const last = await batchResumePoint(client, spec, batch, 'incremental');
+    const watermarkAfter =
+      input.kind === 'incremental' && last ? { updatedAt: last.updatedAt, id: last.id } : watermarkBefore;
+    const outcome: ExtractTableResult = {
+      table: name,
+      mode,
+      rows: last?.rows ?? 0,
+      resumed: after !== undefined,
+      watermarkBefore,
+      watermarkAfter,
+    };
+    await finishStep(client, input.runId, 'extract', name, {
+      rows_extracted: result.rows,
+      rows_loaded: outcome.rows,
+      watermark_before: watermarkBefore,
+      watermark_after: watermarkAfter,
+      detail: { ...outcome, since, upperBound: result.upperBound },
+    });
+    return outcome;
+  } catch (error) {
+    await finishStep(client, input.runId, 'extract', name, {}, (error as Error).message).catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,189 @@
+import type pg from 'pg';
+import {
+  advanceWatermark,
+  batchTable,
+  countFrom,
+  dropBatch,
+  finishStep,
+  getStep,
+  type ModelResult,
+  mergeBatch,
+  runModel,
+  startStep,
+} from '../../warehouse/index.ts';
+import type { PipelineDeps } from '../deps.ts';
+import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+import type { ExtractTableResult } from './extract-table.ts';
+import { reconcileDeletes } from './reconcile-deletes.ts';
+
+/** Dimensions in build order: type 1 first (the type 2 rows and the facts look them up). */
+const DIMENSION_MODELS = [
+  'dim_region',
+  'dim_category',
+  'dim_payment_method',
+  'dim_employee',
+  'dim_customer',
+  'dim_product',
+] as const;
+
+const TRANSFORM_LOCK = 'techmarket.transform';
+
+export interface TransformInput {
+  runId: number;
+  kind: 'incremental' | 'backfill';
+  tables: readonly SourceTable[];
+}
+
+export interface TargetCounts {
+  target: string;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  merged: number;
+  durationMs: number;
+}
+
+export interface TransformResult {
+  incremental: boolean;
+  targets: TargetCounts[];
+}
+
+/**
+ * Everything after the extracts, in one PostgreSQL transaction: hard-delete reconciliation, batch →
+ * mirror merges, dimensions, inferred members, fact_sales, the watermarks and the audit rows. A run
+ * that dies here leaves the warehouse as it was and the next run repeats it exactly.
+ */
+export async function transform(
+  deps: PipelineDeps,
+  input: TransformInput,
+  onStep: (target: string) => void = () => {},
+): Promise<TransformResult> {
+  const client = await deps.warehouse.connect();
+  const targets: TargetCounts[] = [];
+  try {
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [TRANSFORM_LOCK]);
+    // Big merges: let this transaction's sorts and hashes stay in memory.
+    await client.query("set local work_mem = '256MB'");
+    const extracts = new Map<string, ExtractTableResult>();
+    for (const table of input.tables) {
+      const step = await getStep(client, input.runId, 'extract', qualifiedName(table));
+      if (step?.status !== 'succeeded') {
+        throw new Error(
+          `extract of ${qualifiedName(table)} did not finish in run ${input.runId}: run the extract first`,
+        );
+      }
+      extracts.set(qualifiedName(table), step.detail as unknown as ExtractTableResult);
+    }
+
+    const batches: Record<string, string> = {};
+    for (const table of input.tables) {
+      const name = qualifiedName(table);
+      onStep(`stg ${name}`);
+      const started = performance.now();
+      await startStep(client, input.runId, 'merge', name);
+      const deleted =
+        table.detectHardDeletes && input.kind === 'incremental'
+          ? await reconcileDeletes(deps, client, table, input.runId)
+          : 0;
+      const batch = batchTable(table.database, table.table, input.runId);
+      const dedupe = extracts.get(name)!.resumed || table.mode === 'cdc';
+      const merged = await mergeBatch(client, deps.renderer, stagingSpec(table), batch, input.runId, dedupe);
+      batches[name] = batch;
+      await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: deleted });
+      targets.push({
+        target: `stg.${name}`,
+        inserted: 0,
+        updated: 0,
+        merged,
+        deleted,
+        durationMs: performance.now() - started,
+      });
+    }
+
+    const incremental = await factHasRows(client);
+    const context = {
+      incremental,
+      batches,
+      vars: { run_id: input.runId, business_tz: deps.config.BUSINESS_TZ },
+    };
+    const run = async (model: string, folder: string) => {
+      onStep(model);
+      await startStep(client, input.runId, 'transform', model);
+      const result = await runModel(client, deps.renderer, `${folder}/${model}.sql`, context);
+      return result;
+    };
+
+    for (const model of DIMENSION_MODELS) {
+      const result = await run(model, 'dims');
+      await recordModel(client, input.runId, result, targets, {
+        inserted: countFrom(result, 'inserted'),
+        updated: countFrom(result, 'updated'),
+      });
+    }
+    const affected = await run('affected_orders', 'facts');
+    await finishStep(client, input.runId, 'transform', 'affected_orders', {
+      detail: { orders: countFrom(affected, 'affected') },
+    });
+    const inferred = await run('inferred_members', 'facts');
+    await recordModel(client, input.runId, inferred, targets, {
+      inserted: countFrom(inferred, 'inserted'),
+      updated: 0,
+    });
+    const fact = await run('fact_sales', 'facts');
+    await recordModel(client, input.runId, fact, targets, factCounts(fact));
+
+    if (input.kind === 'incremental') {
+      for (const [name, extract] of extracts) {
+        if (extract.watermarkAfter) await advanceWatermark(client, name, extract.watermarkAfter, input.runId);
+      }
+    }
+    for (const batch of Object.values(batches)) await dropBatch(client, batch);
+    await client.query('commit');
+    return { incremental, targets };
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function factHasRows(client: pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ any: boolean }>(
+    'select exists (select 1 from dwh.fact_sales) as any',
+  );
+  return rows[0]!.any;
+}
+
+/** MERGE reports inserted + updated together; the fact model counts the table around it. */
+function factCounts(result: ModelResult): { inserted: number; updated: number; deleted: number } {
+  const merged = result.statements.find((s) => s.command === 'MERGE')?.rowCount ?? 0;
+  const number = (field: string) =>
+    Number(result.statements.find((s) => s.rows[0] && field in s.rows[0])?.rows[0]?.[field] ?? 0);
+  const inserted = number('after_count') - number('before_count');
+  return { inserted, updated: merged - inserted, deleted: number('newly_deleted') };
+}
+
+async function recordModel(
+  client: pg.ClientBase,
+  runId: number,
+  result: ModelResult,
+  targets: TargetCounts[],
+  counts: { inserted: number; updated: number; deleted?: number },
+): Promise<void> {
+  const target = result.model.replace(/^.*\//, '').replace(/\.sql$/, '');
+  await finishStep(client, runId, 'transform', target, {
+    rows_inserted: counts.inserted,
+    rows_updated: counts.updated,
+    rows_deleted: counts.deleted ?? 0,
+  });
+  targets.push({
+    target: `dwh.${target}`,
+    inserted: counts.inserted,
+    updated: counts.updated,
+    deleted: counts.deleted ?? 0,
+    merged: counts.inserted + counts.updated,
+    durationMs: result.durationMs,
+  });
+}

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import nunjucks from 'nunjucks';
+import { REPO_ROOT } from '../core/paths.ts';
+
+const SQL_DIR = join(REPO_ROOT, 'sql');
+
+/** Quotes an identifier ("my table"). */
+export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** A SQL literal for a string, number, boolean or null; the only way values enter rendered SQL. */
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/** Staging mirrors are named `stg.<database>__<table>`. */
+export const mirrorTable = (database: string, table: string) => `stg.${ident(`${database}__${table}`)}`;
+/** Each run lands its extract of a table in its own unlogged batch table, dropped when merged. */
+export const batchTable = (database: string, table: string, runId: number | string) =>
+  `stg.${ident(`${database}__${table}__r${runId}`)}`;
+
+/**
+ * dbt-style rendering of the SQL models in sql/: `source(db, table)` is a staging mirror,
+ * `batch_of(db, table)` the rows this run extracted from it (an empty relation when the run did not
+ * extract that table), `ref(model)` a warehouse table, `is_incremental()` false on a first load,
+ * `var(name)` a run variable; `| lit` and `| ident` quote values and names.
+ */
+export function createSqlRenderer() {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(SQL_DIR, { noCache: false }), {
+    autoescape: false,
+    throwOnUndefined: true,
+    trimBlocks: true,
+    lstripBlocks: true,
+  });
+  env.addGlobal('source', mirrorTable);
+  env.addGlobal('ref', (model: string) => `dwh.${ident(model)}`);
+  env.addFilter('lit', literal);
+  env.addFilter('ident', ident);
+  return {
+    render(template: string, context: Record<string, unknown> = {}): string {
+      const vars = (context.vars ?? {}) as Record<string, unknown>;
+      const batches = (context.batches ?? {}) as Record<string, string>;
+      return env.render(template, {
+        ...context,
+        batch_of: (database: string, table: string) =>
+          batches[`${database}.${table}`] ??
+          `(select * from ${mirrorTable(database, table)} where false) as ${ident(`${table}__none`)}`,
+        is_incremental: () => context.incremental === true,
+        var: (name: string) => {
+          if (!(name in vars)) throw new Error(`${template}: var('${name}') is not set`);
+          return vars[name];
+        },
+      });
+    },
+  };
+}
+
+export type SqlRenderer = ReturnType<typeof createSqlRenderer>;
