@@ -8,8 +8,25 @@ import { createSqlRenderer, createWarehousePool, type SqlRenderer } from '../war
  * What every pipeline step needs, built once per process (the --local runner or the Temporal worker)
  * and passed in, so steps are testable against scratch databases.
  */
+/** Sizes of the extract's units of work; defaults suit tables of millions of rows. */
+export interface ExtractTuning {
+  /** Rows per keyset query against the source (default 250,000). */
+  pageRows: number;
+  /** Rows handed from the source stream to the COPY encoder at a time (default 5,000). */
+  chunkRows: number;
+  /** Rows per COPY statement; each commits, so an interrupted extract resumes after it (default 500,000). */
+  commitEveryRows: number;
+}
+
+export const DEFAULT_EXTRACT_TUNING: ExtractTuning = {
+  pageRows: 250_000,
+  chunkRows: 5_000,
+  commitEveryRows: 500_000,
+};
+
 export interface PipelineDeps {
   config: Config;
+  tuning: ExtractTuning;
   warehouse: pg.Pool;
   renderer: SqlRenderer;
   /** The source database through the ETL's read-only account. */
@@ -17,11 +34,12 @@ export interface PipelineDeps {
   close(): Promise<void>;
 }
 
-export function createPipelineDeps(config: Config): PipelineDeps {
+export function createPipelineDeps(config: Config, tuning: Partial<ExtractTuning> = {}): PipelineDeps {
   const warehouse = createWarehousePool(config.DWH_URL, { max: 8 });
   const sources = new Map<SourceDatabase, MysqlPool>();
   return {
     config,
+    tuning: { ...DEFAULT_EXTRACT_TUNING, ...tuning },
     warehouse,
     renderer: createSqlRenderer(),
     source(database) {

@@ -1,4 +1,4 @@
-export { createPipelineDeps, type PipelineDeps } from './deps.ts';
+export { createPipelineDeps, DEFAULT_EXTRACT_TUNING, type ExtractTuning, type PipelineDeps } from './deps.ts';
 export {
   type AfterTransformHook,
   EXTRACT_PARALLELISM,

@@ -1,5 +1,5 @@
 import { TechmarketError } from '../core/errors.ts';
-import { beginRun, finishRun, type RunKind } from '../warehouse/index.ts';
+import { beginRun, dropRunBatches, finishRun, holdRunLock, type RunKind } from '../warehouse/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
 import { type ExtractTableResult, extractTable } from './steps/extract-table.ts';
@@ -71,10 +71,11 @@ export async function runPipeline(
   progress: PipelineProgress = noProgress,
 ): Promise<PipelineRunSummary> {
   const started = performance.now();
-  const client = await deps.warehouse.connect();
+  // This connection lives as long as the run: its lock tells other runs this one is alive.
+  const lockClient = await deps.warehouse.connect();
   let runId: number;
   try {
-    runId = await beginRun(client, {
+    const began = await beginRun(lockClient, {
       kind: request.kind,
       tables: request.tables.map(qualifiedName),
       trigger: request.trigger,
@@ -82,8 +83,12 @@ export async function runPipeline(
       windowTo: request.windowTo,
       workflowId: request.workflowId,
     });
-  } finally {
-    client.release();
+    runId = began.runId;
+    await holdRunLock(lockClient, runId);
+    await dropRunBatches(lockClient, began.abandoned);
+  } catch (error) {
+    lockClient.release();
+    throw error;
   }
   try {
     progress.phase('extract');
@@ -117,5 +122,8 @@ export async function runPipeline(
     const message = error instanceof TechmarketError ? error.message : (error as Error).message;
     await finishRun(deps.warehouse, runId, message).catch(() => {});
     throw error;
+  } finally {
+    // Closing the session releases the run lock whatever state it is in.
+    lockClient.release(true);
   }
 }

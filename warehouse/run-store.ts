@@ -45,10 +45,27 @@ export interface StepCounts {
 export class RunInProgressError extends TechmarketError {}
 
 const PIPELINE_LOCK = 'techmarket.pipeline';
+/** Class id of the per-run advisory locks a live in-process run holds (objid = run id). */
+const RUN_LOCK_CLASS = 7_100;
 
 /**
- * Records a new run. Incremental runs never overlap: while one is alive (heartbeat within
- * RUN_STALE_AFTER_SECONDS) another is refused; dead ones are marked failed here.
+ * Holds the run's liveness lock on a dedicated connection for as long as the process runs it, so a
+ * run whose process died is recognised at once (its lock is free) instead of after a heartbeat timeout.
+ */
+export async function holdRunLock(client: pg.ClientBase, runId: number): Promise<void> {
+  await client.query('select pg_advisory_lock($1, $2)', [RUN_LOCK_CLASS, runId]);
+}
+
+export interface BeganRun {
+  runId: number;
+  /** Runs found dead and marked failed; their leftovers can be dropped. */
+  abandoned: number[];
+}
+
+/**
+ * Records a new run. Incremental runs never overlap: while one is alive another is refused. A run is
+ * alive while its process holds its run lock, or (for runs driven by Temporal, whose activities
+ * may move between workers) while it heartbeats within RUN_STALE_AFTER_SECONDS.
  */
 export async function beginRun(
   client: pg.ClientBase,
@@ -60,29 +77,52 @@ export async function beginRun(
     windowTo?: string;
     workflowId?: string;
   },
-): Promise<number> {
+): Promise<BeganRun> {
   await client.query('begin');
   try {
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [PIPELINE_LOCK]);
-    await client.query(
-      `update etl.runs set status = 'failed', finished_at = now(),
-         error = 'abandoned: no heartbeat for ' || $1 || ' s (its process died)'
-       where status = 'running' and heartbeat_at < now() - make_interval(secs => $1)`,
+    const { rows: running } = await client.query<{
+      run_id: number;
+      kind: RunKind;
+      trigger: string;
+      heartbeat_at: string;
+      fresh: boolean;
+    }>(
+      `select run_id::int, kind, trigger, heartbeat_at::text,
+              heartbeat_at > now() - make_interval(secs => $1) as fresh
+       from etl.runs where status = 'running' order by run_id`,
       [RUN_STALE_AFTER_SECONDS],
     );
-    if (run.kind === 'incremental') {
-      const { rows } = await client.query<{ run_id: number; trigger: string; heartbeat_at: string }>(
-        `select run_id, trigger, heartbeat_at::text from etl.runs where status = 'running' and kind = 'incremental'`,
+    const abandoned: number[] = [];
+    for (const other of running) {
+      const { rows } = await client.query<{ free: boolean }>(
+        'select pg_try_advisory_xact_lock($1, $2) as free',
+        [RUN_LOCK_CLASS, other.run_id],
       );
-      const alive = rows[0];
-      if (alive) {
+      const alive = !rows[0]!.free || (other.trigger === 'temporal' && other.fresh);
+      if (!alive) {
+        abandoned.push(other.run_id);
+        continue;
+      }
+      if (run.kind === 'incremental' && other.kind === 'incremental') {
         throw new RunInProgressError(
-          `run ${alive.run_id} (started by ${alive.trigger}) is in progress; two runs never overlap`,
+          `run ${other.run_id} (started by ${other.trigger}) is in progress; two runs never overlap`,
           {
-            hint: `wait for it (techmarket etl status), or if its process died it is reclaimed ${RUN_STALE_AFTER_SECONDS}s after its last heartbeat (${alive.heartbeat_at})`,
+            hint:
+              other.trigger === 'temporal'
+                ? `follow it in the Temporal UI, or wait: a run that stops heartbeating is reclaimed after ${RUN_STALE_AFTER_SECONDS}s (last: ${other.heartbeat_at})`
+                : 'wait for it to finish (techmarket etl status)',
           },
         );
       }
+    }
+    if (abandoned.length > 0) {
+      await client.query(
+        `update etl.runs set status = 'failed', finished_at = now(),
+           error = 'abandoned: its process stopped before the run finished; the next run repeated its work'
+         where run_id = any($1::bigint[])`,
+        [abandoned],
+      );
     }
     const { rows } = await client.query<{ run_id: number }>(
       `insert into etl.runs (kind, status, trigger, tables, window_from, window_to, workflow_id)
@@ -97,11 +137,28 @@ export async function beginRun(
       ],
     );
     await client.query('commit');
-    return Number(rows[0]!.run_id);
+    return { runId: Number(rows[0]!.run_id), abandoned };
   } catch (error) {
     await client.query('rollback');
     throw error;
   }
+}
+
+/** Drops the batch tables runs left behind (named stg.<db>__<table>__r<run id>). */
+export async function dropRunBatches(client: Queryable, runIds: readonly number[]): Promise<number> {
+  let dropped = 0;
+  for (const runId of runIds) {
+    const { rows } = await client.query<{ name: string }>(
+      `select format('%I.%I', schemaname, tablename) as name from pg_tables
+       where schemaname = 'stg' and tablename like '%__r' || $1::text`,
+      [runId],
+    );
+    for (const { name } of rows) {
+      await client.query(`drop table if exists ${name}`);
+      dropped++;
+    }
+  }
+  return dropped;
 }
 
 export async function heartbeatRun(client: Queryable, runId: number): Promise<void> {

@@ -14,13 +14,6 @@ import {
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
 
-/** Rows per keyset query against the source. */
-const PAGE_ROWS = 250_000;
-/** Rows handed from the source stream to the COPY encoder at a time. */
-const CHUNK_ROWS = 5_000;
-/** Rows per COPY statement: each commits, so an interrupted extract resumes after the last one. */
-const COMMIT_EVERY_ROWS = 500_000;
-
 export interface ExtractTableInput {
   runId: number;
   table: string;
@@ -110,8 +103,8 @@ export async function extractTable(
         after,
         upperBound,
         safetyLagSeconds: table.safetyLagSeconds,
-        pageRows: PAGE_ROWS,
-        chunkRows: CHUNK_ROWS,
+        pageRows: deps.tuning.pageRows,
+        chunkRows: deps.tuning.chunkRows,
       },
       async ({ rows }) => {
         copy ??= openCopy(client, batch, columns);
@@ -119,7 +112,7 @@ export async function extractTable(
         rowsInCopy += rows.length;
         rowsDone += rows.length;
         onProgress(rowsDone);
-        if (rowsInCopy >= COMMIT_EVERY_ROWS) {
+        if (rowsInCopy >= deps.tuning.commitEveryRows) {
           await copy.finish();
           copy = undefined;
           rowsInCopy = 0;

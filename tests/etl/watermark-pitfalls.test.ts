@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../core/config.ts';
+import { createMysqlPool } from '../../core/mysql-pool.ts';
+import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { readWatermark } from '../../warehouse/index.ts';
+import { createScratch, type Scratch } from '../support/scratch.ts';
+import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { TEST_TABLES } from '../support/warehouse-checks.ts';
+
+describe('watermark pitfalls', () => {
+  let scratch: Scratch;
+  let writer: SourceWriter;
+  let deps: PipelineDeps;
+  let shop: Awaited<ReturnType<typeof seedSmallShop>>;
+  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+  const factLines = async (orderId: number) =>
+    (
+      await deps.warehouse.query('select count(*)::int as n from dwh.fact_sales where order_id = $1', [
+        orderId,
+      ])
+    ).rows[0].n;
+
+  beforeAll(async () => {
+    scratch = await createScratch();
+    writer = new SourceWriter(scratch.config);
+    // small pages and commits so that 10,000 rows cross many boundaries
+    deps = createPipelineDeps(scratch.config, { pageRows: 997, chunkRows: 101, commitEveryRows: 2_003 });
+    shop = await seedSmallShop(writer);
+    await run();
+  });
+  afterAll(async () => {
+    await deps.close();
+    await writer.close();
+    await scratch.drop();
+  });
+
+  it('loads a row whose transaction was held open across a run, with updated_at older than the saved watermark', async () => {
+    const held = await writer.pool('orders').getConnection();
+    await held.query("SET time_zone = '+00:00'");
+    await held.beginTransaction();
+    const [insert] = (await held.query(
+      "INSERT INTO customers (email, full_name, region_id, manager_id) VALUES ('late@x.ua', 'Пізній Клієнт', ?, ?)",
+      [shop.regions[0], shop.employees[0]],
+    )) as unknown as [{ insertId: number }];
+    const [[lateRow]] = (await held.query('SELECT updated_at FROM customers WHERE id = ?', [
+      insert.insertId,
+    ])) as unknown as [[{ updated_at: string }]];
+    await new Promise((r) => setTimeout(r, 20));
+    await writer.insert('orders', 'customers', {
+      email: 'early@x.ua',
+      full_name: 'Committed First',
+      region_id: shop.regions[0],
+    });
+    await run();
+
+    const saved = await readWatermark(deps.warehouse, 'orders.customers');
+    expect(saved!.updatedAt > String(lateRow.updated_at)).toBe(true);
+    const missing = await deps.warehouse.query('select 1 from dwh.dim_customer where customer_id = $1', [
+      insert.insertId,
+    ]);
+    expect(missing.rowCount).toBe(0);
+
+    await held.commit();
+    held.release();
+    await run();
+    const { rows } = await deps.warehouse.query(
+      'select full_name from dwh.dim_customer where customer_id = $1',
+      [insert.insertId],
+    );
+    expect(rows).toEqual([{ full_name: 'Пізній Клієнт' }]);
+  });
+
+  it('loses and duplicates nothing when 10,000 rows share one updated_at across page and commit boundaries', async () => {
+    const { orderId } = await placeOrder(writer, {
+      customerId: shop.customers[0]!,
+      employeeId: shop.employees[0]!,
+      lines: [{ productId: shop.products[0]!, quantity: 1, unitPrice: '1.00' }],
+    });
+    const stamp = '2026-01-01 12:00:00.123456';
+    const values = Array.from(
+      { length: 10_000 },
+      (_, i) => `(${orderId}, ${shop.products[i % 2]!}, ${1 + (i % 5)}, '3.33', '${stamp}', '${stamp}')`,
+    );
+    await writer.exec(
+      'orders',
+      `INSERT INTO order_items (order_id, product_id, quantity, unit_price, created_at, updated_at) VALUES ${values.join(',')}`,
+    );
+    // an incremental (keyset on updated_at, id) extract from a watermark just before those rows
+    await deps.warehouse.query(
+      `insert into etl.watermarks (source_table, cursor_updated_at, cursor_id) values ('orders.order_items', '2025-12-31 00:00:00+00', 0)
+       on conflict (source_table) do update set cursor_updated_at = excluded.cursor_updated_at, cursor_id = 0`,
+    );
+    const summary = await run();
+    const extract = summary.extracts.find((e) => e.table === 'orders.order_items')!;
+    expect(extract.mode).toBe('incremental');
+    expect(extract.rows).toBeGreaterThanOrEqual(10_000);
+
+    const { rows } = await deps.warehouse.query(
+      `select count(*)::int as n, count(distinct order_item_id)::int as d from dwh.fact_sales where order_id = $1`,
+      [orderId],
+    );
+    expect(rows[0]).toEqual({ n: 10_001, d: 10_001 });
+    const mirror = await deps.warehouse.query(
+      `select count(*)::int as n from stg."orders__order_items" where updated_at = '2026-01-01 12:00:00.123456+00'`,
+    );
+    expect(mirror.rows[0].n).toBe(10_000);
+  });
+
+  it('marks a hard-deleted order line deleted and drops it from the totals', async () => {
+    const { orderId, itemIds } = await placeOrder(writer, {
+      customerId: shop.customers[1]!,
+      employeeId: shop.employees[1]!,
+      lines: [
+        { productId: shop.products[0]!, quantity: 1, unitPrice: '50.00' },
+        { productId: shop.products[1]!, quantity: 2, unitPrice: '25.00' },
+      ],
+    });
+    await run();
+    expect(await factLines(orderId)).toBe(2);
+    await writer.exec('orders', 'DELETE FROM order_items WHERE id = ?', [itemIds[1]]);
+    const summary = await run();
+    expect(summary.transform.targets.find((t) => t.target === 'dwh.fact_sales')!.deleted).toBe(1);
+    const { rows } = await deps.warehouse.query(
+      'select order_item_id::int as id, deleted_at is not null as deleted from dwh.fact_sales where order_id = $1 order by 1',
+      [orderId],
+    );
+    expect(rows).toEqual([
+      { id: itemIds[0], deleted: false },
+      { id: itemIds[1], deleted: true },
+    ]);
+    // a rerun changes nothing
+    const again = await run();
+    expect(
+      again.transform.targets.every(
+        (t) => (t.merged === 0 && t.deleted === 0) || t.target.startsWith('stg.'),
+      ),
+    ).toBe(true);
+  });
+
+  it('reads the same rows when the source server runs in another time zone', async () => {
+    const admin = createMysqlPool(loadConfig().ORDERS_DB_URL, { connectionLimit: 1 }).promise();
+    // Without its own UTC session the extract would take NOW() five hours behind and miss new rows.
+    await admin.query("SET GLOBAL time_zone = '-05:00'");
+    try {
+      const fresh = createPipelineDeps(scratch.config);
+      try {
+        const { orderId } = await placeOrder(writer, {
+          customerId: shop.customers[0]!,
+          employeeId: shop.employees[0]!,
+          lines: [{ productId: shop.products[1]!, quantity: 4, unitPrice: '12.34' }],
+        });
+        await runPipeline(fresh, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+        const { rows } = await fresh.warehouse.query(
+          'select net_amount, order_created_at from dwh.fact_sales where order_id = $1',
+          [orderId],
+        );
+        const [source] = await writer.rows<{ created_at: string }>(
+          'orders',
+          'SELECT created_at FROM orders WHERE id = ?',
+          [orderId],
+        );
+        expect(rows).toHaveLength(1);
+        expect(rows[0].net_amount).toBe('49.36');
+        expect(rows[0].order_created_at).toBe(`${source!.created_at}+00`);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await admin.query("SET GLOBAL time_zone = '+00:00'");
+      await admin.end();
+    }
+  });
+});
