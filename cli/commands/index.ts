@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { dbMigrateCommand } from './db.ts';
 import { etlBackfillCommand, etlResetCommand, etlRunCommand, etlStatusCommand } from './etl.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
+import { seedCommand } from './seed.ts';
 
 /** Every verb of `techmarket`; `main` picks the one whose words match the start of argv. */
 export const COMMANDS: readonly Command[] = [
@@ -13,4 +14,5 @@ export const COMMANDS: readonly Command[] = [
   etlBackfillCommand,
   etlStatusCommand,
   etlResetCommand,
+  seedCommand,
 ];
