@@ -22,12 +22,15 @@ export interface Scratch {
   drop(): Promise<void>;
 }
 
-export async function createScratch(options: { migrate?: boolean } = {}): Promise<Scratch> {
+export async function createScratch(
+  options: { migrate?: boolean; sourcesOf?: Scratch } = {},
+): Promise<Scratch> {
   const base = loadConfig();
   const suffix = `t${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {};
   const admin = await createPool({ uri: sourceUrl(base, 'orders'), connectionLimit: 1 });
-  for (const db of SOURCE_DATABASES) {
+  // A second warehouse over another scratch's sources: only the warehouse is new.
+  for (const db of options.sourcesOf ? [] : SOURCE_DATABASES) {
     const name = `${db}_${suffix}`;
     await admin.query(`create database \`${name}\` character set utf8mb4`);
     await admin.query(`grant select on \`${name}\`.* to ?@'%'`, [base.ETL_SOURCE_USER]);
@@ -36,6 +39,10 @@ export async function createScratch(options: { migrate?: boolean } = {}): Promis
     env[`${db.toUpperCase()}_DB_URL`] = url.toString();
   }
   await admin.end();
+  if (options.sourcesOf) {
+    for (const db of SOURCE_DATABASES)
+      env[`${db.toUpperCase()}_DB_URL`] = sourceUrl(options.sourcesOf.config, db);
+  }
   const dwhUrl = new URL(base.DWH_URL);
   const dwhName = `dwh_${suffix}`;
   const pgAdmin = new pg.Client({ connectionString: base.DWH_URL });
@@ -47,16 +54,19 @@ export async function createScratch(options: { migrate?: boolean } = {}): Promis
 
   const config = loadConfig({ ...process.env, ...env });
   if (options.migrate !== false) {
-    for (const db of SOURCE_DATABASES) await migrateSourceDatabase(db, sourceUrl(config, db));
+    if (!options.sourcesOf)
+      for (const db of SOURCE_DATABASES) await migrateSourceDatabase(db, sourceUrl(config, db));
     await migrateWarehouse(config.DWH_URL);
   }
   return {
     config,
     suffix,
     async drop() {
-      const pool = await createPool({ uri: sourceUrl(base, 'orders'), connectionLimit: 1 });
-      for (const db of SOURCE_DATABASES) await pool.query(`drop database if exists \`${db}_${suffix}\``);
-      await pool.end();
+      if (!options.sourcesOf) {
+        const pool = await createPool({ uri: sourceUrl(base, 'orders'), connectionLimit: 1 });
+        for (const db of SOURCE_DATABASES) await pool.query(`drop database if exists \`${db}_${suffix}\``);
+        await pool.end();
+      }
       const client = new pg.Client({ connectionString: base.DWH_URL });
       await client.connect();
       await client.query(`drop database if exists ${dwhName} with (force)`);
@@ -65,6 +75,9 @@ export async function createScratch(options: { migrate?: boolean } = {}): Promis
   };
 }
 
-export function scratchSourceName(db: SourceDatabase, scratch: Scratch): string {
-  return `${db}_${scratch.suffix}`;
+/** The environment a child `techmarket` process needs to work on this scratch. */
+export function scratchEnv(scratch: Scratch): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DWH_URL: scratch.config.DWH_URL, LOG_LEVEL: 'warn' };
+  for (const db of SOURCE_DATABASES) env[`${db.toUpperCase()}_DB_URL`] = sourceUrl(scratch.config, db);
+  return env;
 }
