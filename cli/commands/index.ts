@@ -3,6 +3,7 @@ import { dbMigrateCommand } from './db.ts';
 import { etlBackfillCommand, etlResetCommand, etlRunCommand, etlStatusCommand } from './etl.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
 import { seedCommand } from './seed.ts';
+import { simulateCommand } from './simulate.ts';
 
 /** Every verb of `techmarket`; `main` picks the one whose words match the start of argv. */
 export const COMMANDS: readonly Command[] = [
@@ -15,4 +16,5 @@ export const COMMANDS: readonly Command[] = [
   etlStatusCommand,
   etlResetCommand,
   seedCommand,
+  simulateCommand,
 ];

@@ -21,6 +21,16 @@ const QUANTITY_WEIGHTS = [
   [5, 2],
 ] as const;
 
+/** How many lines the next basket has. */
+export function pickLineCount(random: SeededRandom): number {
+  return random.weighted(LINE_COUNT_WEIGHTS);
+}
+
+/** How many of one product a line orders. */
+export function pickQuantity(random: SeededRandom): number {
+  return random.weighted(QUANTITY_WEIGHTS);
+}
+
 export interface DraftLine extends PricedLine {
   /** catalog.products id. */
   productId: number;
@@ -35,14 +45,14 @@ export function draftOrderLines(
   available: number,
   priceOf: (productId: number) => number,
 ): DraftLine[] {
-  const wanted = Math.min(random.weighted(LINE_COUNT_WEIGHTS), available);
+  const wanted = Math.min(pickLineCount(random), available);
   const lines: DraftLine[] = [];
   const chosen = new Set<number>();
   for (let attempt = 0; lines.length < wanted && attempt < wanted * 4; attempt++) {
     const productId = 1 + Math.floor(available * (1 - random.next() ** 1.5));
     if (productId > available || chosen.has(productId)) continue;
     chosen.add(productId);
-    lines.push({ productId, quantity: random.weighted(QUANTITY_WEIGHTS), unitPrice: priceOf(productId) });
+    lines.push({ productId, quantity: pickQuantity(random), unitPrice: priceOf(productId) });
   }
   if (lines.length === 0) lines.push({ productId: available, quantity: 1, unitPrice: priceOf(available) });
   return lines;

@@ -69,8 +69,8 @@ export function customerName(random: SeededRandom): PersonName {
 
 const asEmailWord = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-/** A unique address: the id keeps it unique, the pattern and domain vary as real ones do. */
-export function customerEmail(random: SeededRandom, name: PersonName, id: number): string {
+/** A unique address: the id (or another unique tag) keeps it unique; pattern and domain vary. */
+export function customerEmail(random: SeededRandom, name: PersonName, id: number | string): string {
   const first = asEmailWord(name.latinFirst);
   const last = asEmailWord(name.latinLast);
   const local = random.weighted([
