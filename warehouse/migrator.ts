@@ -30,23 +30,29 @@ export async function migrateWarehouse(url: string): Promise<WarehouseMigrationO
     await client.query(`create schema if not exists etl;
       create table if not exists etl.schema_migrations (
         name text primary key, checksum text not null, applied_at timestamptz not null default now())`);
-    const { rows } = await client.query<{ name: string }>('select name from etl.schema_migrations');
-    const done = new Set(rows.map((r) => r.name));
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      'select name, checksum from etl.schema_migrations',
+    );
+    const done = new Map(rows.map((r) => [r.name, r.checksum]));
     const outcome: WarehouseMigrationOutcome = { applied: [], skipped: [] };
     for (const file of files) {
       const name = file.replace(/\.sql$/, '');
-      if (done.has(name)) {
+      const sqlText = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
+      const checksum = createHash('sha256').update(sqlText).digest('hex');
+      const applied = done.get(name);
+      if (applied !== undefined) {
+        if (applied !== checksum) {
+          throw new TechmarketError(`warehouse migration ${file} was changed after it was applied here`, {
+            hint: 'restore the file and put the change in a new numbered migration',
+          });
+        }
         outcome.skipped.push(name);
         continue;
       }
-      const sqlText = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
       try {
         await client.query('begin');
         await client.query(sqlText);
-        await client.query('insert into etl.schema_migrations (name, checksum) values ($1, $2)', [
-          name,
-          createHash('sha256').update(sqlText).digest('hex'),
-        ]);
+        await client.query('insert into etl.schema_migrations (name, checksum) values ($1, $2)', [name, checksum]);
         await client.query('commit');
         outcome.applied.push(name);
       } catch (error) {

@@ -60,6 +60,8 @@ export interface BeganRun {
   runId: number;
   /** Runs found dead and marked failed; their leftovers can be dropped. */
   abandoned: number[];
+  /** True when an orchestrator's retried begin found its own run still open and continued it. */
+  adopted: boolean;
 }
 
 /**
@@ -76,11 +78,31 @@ export async function beginRun(
     windowFrom?: string;
     windowTo?: string;
     workflowId?: string;
+    /**
+     * Continue the open run of the same workflow id instead of starting one (default false). Temporal
+     * retries an activity whose worker died after the insert committed; without this the retry would
+     * find its own run alive and be refused. Only one execution per workflow id is open at a time, so
+     * an open run with that id has no other owner.
+     */
+    adoptOpenRunOfWorkflow?: boolean;
   },
 ): Promise<BeganRun> {
   await client.query('begin');
   try {
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [PIPELINE_LOCK]);
+    if (run.adoptOpenRunOfWorkflow && run.workflowId) {
+      const { rows: open } = await client.query<{ run_id: number }>(
+        `select run_id::int from etl.runs where workflow_id = $1 and status = 'running' order by run_id desc limit 1`,
+        [run.workflowId],
+      );
+      if (open[0]) {
+        await client.query('update etl.runs set heartbeat_at = clock_timestamp() where run_id = $1', [
+          open[0].run_id,
+        ]);
+        await client.query('commit');
+        return { runId: open[0].run_id, abandoned: [], adopted: true };
+      }
+    }
     const { rows: running } = await client.query<{
       run_id: number;
       kind: RunKind;
@@ -137,7 +159,7 @@ export async function beginRun(
       ],
     );
     await client.query('commit');
-    return { runId: Number(rows[0]!.run_id), abandoned };
+    return { runId: Number(rows[0]!.run_id), abandoned, adopted: false };
   } catch (error) {
     await client.query('rollback');
     throw error;
@@ -239,7 +261,7 @@ export async function finishStep(
 
 /** The recorded result of one step, e.g. an extract that a retried transform depends on. */
 export async function getStep(
-  client: pg.ClientBase,
+  client: Queryable,
   runId: number,
   step: string,
   target: string,
@@ -254,7 +276,7 @@ export async function getStep(
 }
 
 export async function readWatermark(
-  client: pg.ClientBase,
+  client: Queryable,
   sourceTable: string,
 ): Promise<Watermark | undefined> {
   const { rows } = await client.query<{ updated_at: string; id: string }>(

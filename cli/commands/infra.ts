@@ -53,7 +53,10 @@ export const infraDownCommand = defineCommand({
   flagHelp: partsHelp,
   schema: partsSchema,
   async run(flags, out) {
-    const outcomes = await infraDown(selectParts(INFRA_PARTS, flags.parts), context(out));
+    const outcomes = await infraDown(
+      selectParts(INFRA_PARTS, flags.parts, { withDependencies: false }),
+      context(out),
+    );
     out.result({ parts: outcomes });
     return 0;
   },
@@ -66,7 +69,10 @@ export const infraStatusCommand = defineCommand({
   flagHelp: partsHelp,
   schema: partsSchema,
   async run(flags, out) {
-    const statuses = await infraStatus(selectParts(INFRA_PARTS, flags.parts), context(out));
+    const statuses = await infraStatus(
+      selectParts(INFRA_PARTS, flags.parts, { withDependencies: false }),
+      context(out),
+    );
     out.result({ parts: statuses, logs: LOG_DIR }, () => `${out.table(statuses)}\nlogs: ${LOG_DIR}`);
     return statuses.every((s) => s.state === 'running' || s.state === 'external') ? 0 : 1;
   },

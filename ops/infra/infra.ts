@@ -2,6 +2,7 @@ import { InfraError } from '../../core/errors.ts';
 import { isPortOpen, waitFor } from './net.ts';
 import type { InfraContext, InfraPart, PartStatus } from './part.ts';
 import { isAlive, readPid, removePid, writePid } from './pid-file.ts';
+import { withInfraLock } from './up-lock.ts';
 
 const DEFAULT_START_TIMEOUT_SECONDS = 60;
 const STOP_TIMEOUT_SECONDS = 60;
@@ -12,8 +13,15 @@ export interface PartOutcome {
   seconds: number;
 }
 
-/** Selects parts by name (all when none are named), keeping start order and adding dependencies. */
-export function selectParts(all: readonly InfraPart[], names: readonly string[]): InfraPart[] {
+/**
+ * Selects parts by name (all when none are named), keeping start order; for `up` the parts they
+ * depend on come along, for `down` and `status` only the named ones.
+ */
+export function selectParts(
+  all: readonly InfraPart[],
+  names: readonly string[],
+  options: { withDependencies?: boolean } = {},
+): InfraPart[] {
   if (names.length === 0) return [...all];
   const byName = new Map(all.map((p) => [p.name, p]));
   const wanted = new Set<string>();
@@ -26,7 +34,7 @@ export function selectParts(all: readonly InfraPart[], names: readonly string[])
     }
     if (wanted.has(name)) return;
     wanted.add(name);
-    for (const dep of part.dependsOn ?? []) add(dep);
+    if (options.withDependencies !== false) for (const dep of part.dependsOn ?? []) add(dep);
   };
   for (const name of names) add(name);
   return all.filter((p) => wanted.has(p.name));
@@ -36,7 +44,11 @@ export function selectParts(all: readonly InfraPart[], names: readonly string[])
  * Brings each part up: a part already running (ours, or someone else's on its port) is left as it is,
  * so a second `up` changes nothing; bootstrap steps are idempotent and run every time.
  */
-export async function infraUp(parts: readonly InfraPart[], ctx: InfraContext): Promise<PartOutcome[]> {
+export function infraUp(parts: readonly InfraPart[], ctx: InfraContext): Promise<PartOutcome[]> {
+  return withInfraLock(() => bringUp(parts, ctx));
+}
+
+async function bringUp(parts: readonly InfraPart[], ctx: InfraContext): Promise<PartOutcome[]> {
   const outcomes: PartOutcome[] = [];
   for (const part of parts) {
     const started = performance.now();
@@ -53,9 +65,12 @@ export async function infraUp(parts: readonly InfraPart[], ctx: InfraContext): P
         await part.install(ctx);
       }
       if (await isPortOpen(part.address)) {
-        throw new InfraError(`${part.name}: port ${part.address} is taken by a process techmarket did not start`, {
-          hint: `stop whatever listens on ${part.address}, then run 'techmarket infra up' again`,
-        });
+        throw new InfraError(
+          `${part.name}: port ${part.address} is taken by a process techmarket did not start`,
+          {
+            hint: `stop whatever listens on ${part.address}, then run 'techmarket infra up' again`,
+          },
+        );
       }
       ctx.log(`${part.name}: starting`);
       const pid = await part.start(ctx);
@@ -114,7 +129,15 @@ export async function infraStatus(parts: readonly InfraPart[], ctx: InfraContext
       const open = await isPortOpen(part.address);
       const healthy = open && (await part.isHealthy(ctx).catch(() => false));
       const state: PartStatus['state'] =
-        pid !== undefined ? (healthy ? 'running' : 'unhealthy') : healthy ? 'external' : open ? 'unhealthy' : 'stopped';
+        pid !== undefined
+          ? healthy
+            ? 'running'
+            : 'unhealthy'
+          : healthy
+            ? 'external'
+            : open
+              ? 'unhealthy'
+              : 'stopped';
       return {
         name: part.name,
         address: part.address,

@@ -6,6 +6,7 @@ import {
   dropBatch,
   finishStep,
   getStep,
+  mirrorTable,
   type ModelResult,
   mergeBatch,
   runModel,
@@ -27,6 +28,8 @@ const DIMENSION_MODELS = [
 ] as const;
 
 const TRANSFORM_LOCK = 'techmarket.transform';
+/** A mirror that changed by this many rows gets fresh planner statistics before the models run. */
+const ANALYZE_AFTER_ROWS = 10_000;
 
 export interface TransformInput {
   runId: number;
@@ -65,6 +68,8 @@ export async function transform(
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [TRANSFORM_LOCK]);
     // Big merges: let this transaction's sorts and hashes stay in memory.
     await client.query("set local work_mem = '256MB'");
+    // JIT compiles every big statement anew and has not paid for itself on these merges.
+    await client.query('set local jit = off');
     const extracts = new Map<string, ExtractTableResult>();
     for (const table of input.tables) {
       const step = await getStep(client, input.runId, 'extract', qualifiedName(table));
@@ -90,6 +95,8 @@ export async function transform(
       const dedupe = extracts.get(name)!.resumed || table.mode === 'cdc';
       const merged = await mergeBatch(client, deps.renderer, stagingSpec(table), batch, input.runId, dedupe);
       batches[name] = batch;
+      // Fresh statistics after a big change, or the models below plan for an empty table.
+      if (merged >= ANALYZE_AFTER_ROWS) await client.query(`analyze ${mirrorTable(table.database, table.table)}`);
       await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: deleted });
       targets.push({
         target: `stg.${name}`,

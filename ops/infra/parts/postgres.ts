@@ -120,7 +120,9 @@ export const postgresPart: InfraPart = {
     await superuserSql(
       `${verb} role ${quoteIdent(role)} with login createdb createrole password ${quoteLiteral(password)}`,
     );
-    const dbExists = await superuserSql(`select 1 from pg_database where datname = ${quoteLiteral(database)}`);
+    const dbExists = await superuserSql(
+      `select 1 from pg_database where datname = ${quoteLiteral(database)}`,
+    );
     if (dbExists !== '1') {
       ctx.log(`  create database ${database}`);
       await superuserSql(`create database ${quoteIdent(database)} owner ${quoteIdent(role)}`);
@@ -137,4 +139,3 @@ export const postgresPart: InfraPart = {
     return out.stdout.trim().replace(/^postgres \(PostgreSQL\) /, '') || undefined;
   },
 };
-
