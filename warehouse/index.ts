@@ -1,4 +1,5 @@
 export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
+export { deferSecondaryIndexes } from './index-deferral.ts';
 export { migrateWarehouse, type WarehouseMigrationOutcome } from './migrator.ts';
 export { countFrom, isTransient, type ModelResult, runModel } from './model-runner.ts';
 export { createWarehousePool } from './postgres-pool.ts';

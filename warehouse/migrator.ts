@@ -52,7 +52,10 @@ export async function migrateWarehouse(url: string): Promise<WarehouseMigrationO
       try {
         await client.query('begin');
         await client.query(sqlText);
-        await client.query('insert into etl.schema_migrations (name, checksum) values ($1, $2)', [name, checksum]);
+        await client.query('insert into etl.schema_migrations (name, checksum) values ($1, $2)', [
+          name,
+          checksum,
+        ]);
         await client.query('commit');
         outcome.applied.push(name);
       } catch (error) {

@@ -275,10 +275,7 @@ export async function getStep(
   return rows[0];
 }
 
-export async function readWatermark(
-  client: Queryable,
-  sourceTable: string,
-): Promise<Watermark | undefined> {
+export async function readWatermark(client: Queryable, sourceTable: string): Promise<Watermark | undefined> {
   const { rows } = await client.query<{ updated_at: string; id: string }>(
     `select to_char(cursor_updated_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as updated_at, cursor_id::text as id
      from etl.watermarks where source_table = $1`,

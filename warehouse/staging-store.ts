@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { COLUMN_TYPES, type ColumnType } from './column-types.ts';
+import { deferSecondaryIndexes } from './index-deferral.ts';
 import { batchTable, ident, mirrorTable, type SqlRenderer } from './sql-renderer.ts';
 
 /** The warehouse's view of one source table: enough to build and merge its staging tables. */
@@ -66,7 +67,10 @@ export async function batchResumePoint(
   return row ? { updatedAt: row.updated_at, id: row.id, rows: Number(row.total) } : undefined;
 }
 
-/** Merges a batch into its mirror (see sql/staging/merge_batch.sql) and returns rows written. */
+/**
+ * Merges a batch into its mirror (see sql/staging/merge_batch.sql) and returns rows written; into an
+ * empty mirror (a first load) it inserts, indexing afterwards.
+ */
 export async function mergeBatch(
   client: pg.ClientBase,
   renderer: SqlRenderer,
@@ -76,9 +80,16 @@ export async function mergeBatch(
   dedupe: boolean,
 ): Promise<number> {
   const columns = spec.columns.map((c) => c.name);
+  const mirror = mirrorTable(spec.database, spec.table);
+  const { rows } = await client.query<{ empty: boolean }>(
+    `select not exists (select 1 from ${mirror}) as empty`,
+  );
+  const empty = rows[0]!.empty;
+  const restoreIndexes = empty ? await deferSecondaryIndexes(client, mirror) : async () => {};
   const result = await client.query(
     renderer.render('staging/merge_batch.sql', {
-      mirror: mirrorTable(spec.database, spec.table),
+      empty,
+      mirror,
       batch,
       columns,
       columnList: columns.map(ident).join(', '),
@@ -88,6 +99,7 @@ export async function mergeBatch(
       dedupe,
     }),
   );
+  await restoreIndexes();
   return result.rowCount ?? 0;
 }
 

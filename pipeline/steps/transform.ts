@@ -3,12 +3,13 @@ import {
   advanceWatermark,
   batchTable,
   countFrom,
+  deferSecondaryIndexes,
   dropBatch,
   finishStep,
   getStep,
-  mirrorTable,
   type ModelResult,
   mergeBatch,
+  mirrorTable,
   runModel,
   startStep,
 } from '../../warehouse/index.ts';
@@ -96,7 +97,8 @@ export async function transform(
       const merged = await mergeBatch(client, deps.renderer, stagingSpec(table), batch, input.runId, dedupe);
       batches[name] = batch;
       // Fresh statistics after a big change, or the models below plan for an empty table.
-      if (merged >= ANALYZE_AFTER_ROWS) await client.query(`analyze ${mirrorTable(table.database, table.table)}`);
+      if (merged >= ANALYZE_AFTER_ROWS)
+        await client.query(`analyze ${mirrorTable(table.database, table.table)}`);
       await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: deleted });
       targets.push({
         target: `stg.${name}`,
@@ -137,7 +139,11 @@ export async function transform(
       inserted: countFrom(inferred, 'inserted'),
       updated: 0,
     });
+    const restoreFactIndexes = incremental
+      ? async () => {}
+      : await deferSecondaryIndexes(client, 'dwh.fact_sales');
     const fact = await run('fact_sales', 'facts');
+    await restoreFactIndexes();
     await recordModel(client, input.runId, fact, targets, factCounts(fact));
 
     if (input.kind === 'incremental') {
@@ -165,7 +171,8 @@ async function factHasRows(client: pg.ClientBase): Promise<boolean> {
 
 /** MERGE reports inserted + updated together; the fact model counts the table around it. */
 function factCounts(result: ModelResult): { inserted: number; updated: number; deleted: number } {
-  const merged = result.statements.find((s) => s.command === 'MERGE')?.rowCount ?? 0;
+  const write = result.statements.find((s) => s.command === 'MERGE' || s.command === 'INSERT');
+  const merged = write?.rowCount ?? 0;
   const number = (field: string) =>
     Number(result.statements.find((s) => s.rows[0] && field in s.rows[0])?.rows[0]?.[field] ?? 0);
   const inserted = number('after_count') - number('before_count');

@@ -1,6 +1,15 @@
 -- Merges this run's batch into the staging mirror: new keys inserted, changed rows updated, unchanged
 -- rows skipped (rewriting them is the slowest thing a merge can do), older states never overwrite
 -- newer ones. Every row written is stamped with the run id: the transforms take their work from it.
+{% if empty %}
+-- first load: the mirror is empty, so every row is new
+insert into {{ mirror }} ({{ columnList }}, _loaded_at, _etl_run_id)
+select {% if dedupe %}distinct on ({{ primaryKey | ident }}) {% endif %}{{ columnList }}, now(), {{ runId | lit }}
+from {{ batch }}
+{% if dedupe %}
+order by {{ primaryKey | ident }}, {{ cursorColumn | ident }} desc
+{% endif %};
+{% else %}
 merge into {{ mirror }} as m
 using (
   select {% if dedupe %}distinct on ({{ primaryKey | ident }}) {% endif %}{{ columnList }}
@@ -24,3 +33,4 @@ then update set
 when not matched then
   insert ({{ columnList }}, _loaded_at, _etl_run_id)
   values ({% for c in columns %}b.{{ c | ident }}, {% endfor %}now(), {{ runId | lit }});
+{% endif %}

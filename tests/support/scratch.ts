@@ -69,7 +69,16 @@ export async function createScratch(
       }
       const client = new pg.Client({ connectionString: base.DWH_URL });
       await client.connect();
-      await client.query(`drop database if exists ${dwhName} with (force)`);
+      // A backend of a killed process can still be shutting down: give it a moment.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.query(`drop database if exists ${dwhName} with (force)`);
+          break;
+        } catch (error) {
+          if (attempt >= 5) throw error;
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+        }
+      }
       await client.end();
     },
   };
