@@ -1,0 +1,54 @@
+import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { EtlActivities } from './activities/index.ts';
+
+/**
+ * Timeouts and retry policies of every ETL activity, in the one place they are proxied. Errors that
+ * a retry cannot fix arrive as non-retryable ApplicationFailures (activities/activity-failure.ts); the
+ * types below are refused here as well, in case one is thrown unclassified.
+ */
+const NON_RETRYABLE_ERROR_TYPES = ['ConfigError', 'UsageError', 'WorkflowInputError', 'RunInProgressError'];
+
+const QUICK_RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  maximumAttempts: 10,
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+};
+
+/** Bookkeeping on etl.runs and planning: short, idempotent. */
+export const runActivities = proxyActivities<
+  Pick<EtlActivities, 'beginPipelineRun' | 'finishPipelineRun' | 'planBackfill'>
+>({ startToCloseTimeout: '2 minutes', retry: QUICK_RETRY });
+
+/**
+ * Extracts run for as long as a big table takes, so a dead worker is found by the heartbeat timeout
+ * (the activity beats every few seconds) rather than by the start-to-close timeout. The workflow waits
+ * for a cancelled extract to stop, so a cancelled run is finalised only once nothing writes to it.
+ */
+export const extractActivities = proxyActivities<Pick<EtlActivities, 'extractSourceTable'>>({
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '20 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+});
+
+/** One PostgreSQL transaction: a retry starts it over from the committed state. */
+export const transformActivities = proxyActivities<Pick<EtlActivities, 'transformRun'>>({
+  startToCloseTimeout: '4 hours',
+  heartbeatTimeout: '1 minute',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+});

@@ -1,0 +1,53 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../core/config.ts';
+import { InfraError } from '../core/errors.ts';
+
+/** How long the CLI waits for Temporal before saying it does not answer. */
+export const TEMPORAL_PROBE_TIMEOUT_MS = 3_000;
+/** The dev server's Web UI listens beside the frontend on this port (ops/infra/parts/temporal.ts). */
+const TEMPORAL_UI_PORT = 8233;
+
+export interface TemporalClient {
+  client: Client;
+  namespace: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Temporal and proves the frontend answers (a cheap system-info call under a deadline),
+ * so callers learn at once whether to go through Temporal. Fails with an InfraError naming the address.
+ */
+export async function connectTemporal(
+  config: Config,
+  probeTimeoutMs: number = TEMPORAL_PROBE_TIMEOUT_MS,
+): Promise<TemporalClient> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({
+      address: config.TEMPORAL_ADDRESS,
+      connectTimeout: probeTimeoutMs,
+    });
+    const probe = connection;
+    await probe.withDeadline(Date.now() + probeTimeoutMs, () => probe.workflowService.getSystemInfo({}));
+  } catch (error) {
+    await connection?.close().catch(() => {});
+    throw new InfraError(`Temporal does not answer at ${config.TEMPORAL_ADDRESS}`, {
+      retryable: true,
+      cause: error,
+      hint: 'start it with: techmarket infra up   (or run in this process with --local)',
+    });
+  }
+  const open = connection;
+  return {
+    client: new Client({ connection: open, namespace: config.TEMPORAL_NAMESPACE }),
+    namespace: config.TEMPORAL_NAMESPACE,
+    close: () => open.close(),
+  };
+}
+
+/** The Temporal UI page of a workflow (its history), for people following a run. */
+export function temporalUiLink(config: Config, workflowId: string, runId?: string): string {
+  const host = config.TEMPORAL_ADDRESS.replace(/:\d+$/, '');
+  const base = `http://${host}:${TEMPORAL_UI_PORT}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${runId}/history` : base;
+}
