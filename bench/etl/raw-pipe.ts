@@ -1,0 +1,59 @@
+import { type Config, etlSourceUrl, type SourceDatabase } from '../../core/config.ts';
+import { exec } from '../../core/exec.ts';
+import { mapBounded, type SourceTable } from '../../pipeline/index.ts';
+import { COLUMN_TYPES, createSqlRenderer, createWarehousePool, ident } from '../../warehouse/index.ts';
+
+/** Quotes a word for bash. */
+const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The practical limit for extract+load (../shared/BENCHMARKS.md): `mariadb --batch --quick … |
+ * psql -c "COPY … FROM STDIN"` per table into unlogged tables shaped like our batch tables, with the
+ * same parallelism as our extract so the two are measured under the same conditions.
+ */
+export async function rawPipe(
+  config: Config,
+  tables: readonly SourceTable[],
+  parallelism: number,
+): Promise<{ rows: number; seconds: number }> {
+  const renderer = createSqlRenderer();
+  const pool = createWarehousePool(config.DWH_URL, { max: 1 });
+  const targets = new Map<SourceTable, string>();
+  for (const t of tables) {
+    const target = `stg.${ident(`raw__${t.database}__${t.table}`)}`;
+    await pool.query(`drop table if exists ${target}`);
+    await pool.query(
+      renderer.render('staging/create_batch_table.sql', {
+        batch: target,
+        columns: t.columns.map((c) => ({ name: c.name, pgType: COLUMN_TYPES[c.type] })),
+      }),
+    );
+    targets.set(t, target);
+  }
+  await pool.end();
+  const started = performance.now();
+  await mapBounded(tables, parallelism, async (t) => {
+    const source = new URL(etlSourceUrl(config, t.database as SourceDatabase));
+    const select = `SELECT ${t.columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${t.table}\``;
+    const mariadb = [
+      'mariadb --batch --quick --skip-column-names',
+      `-h ${source.hostname} -P ${source.port || 3306}`,
+      `-u ${decodeURIComponent(source.username)}`,
+      `${source.pathname.slice(1)}`,
+      `-e ${shellQuote(select)}`,
+    ].join(' ');
+    const copy = `psql ${shellQuote(config.DWH_URL)} -v ON_ERROR_STOP=1 -qc ${shellQuote(`COPY ${targets.get(t)} FROM STDIN WITH (NULL 'NULL')`)}`;
+    await exec('bash', ['-c', `set -o pipefail; ${mariadb} | ${copy}`], {
+      env: { ...process.env, MYSQL_PWD: decodeURIComponent(source.password) },
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const counter = createWarehousePool(config.DWH_URL, { max: 1 });
+  let rows = 0;
+  for (const target of targets.values()) {
+    rows += Number((await counter.query(`select count(*)::int as n from ${target}`)).rows[0].n);
+    await counter.query(`drop table ${target}`);
+  }
+  await counter.end();
+  return { rows, seconds };
+}
