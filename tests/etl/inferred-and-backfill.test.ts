@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { createScratch, type Scratch } from '../support/scratch.ts';
+import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { TEST_TABLES } from '../support/warehouse-checks.ts';
+
+describe('late-arriving dimensions and backfills', () => {
+  let scratch: Scratch;
+  let writer: SourceWriter;
+  let deps: PipelineDeps;
+  let shop: Awaited<ReturnType<typeof seedSmallShop>>;
+  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+
+  beforeAll(async () => {
+    scratch = await createScratch();
+    writer = new SourceWriter(scratch.config);
+    deps = createPipelineDeps(scratch.config);
+    shop = await seedSmallShop(writer);
+    await run();
+  });
+  afterAll(async () => {
+    await deps.close();
+    await writer.close();
+    await scratch.drop();
+  });
+
+  it('gives a fact whose product is not loaded yet an inferred member, completed in place when the product arrives', async () => {
+    const lateProductId = 9_001;
+    const { orderId } = await placeOrder(writer, {
+      customerId: shop.customers[0]!,
+      employeeId: shop.employees[0]!,
+      lines: [{ productId: lateProductId, quantity: 3, unitPrice: '7.00' }],
+    });
+    await run();
+    const { rows: inferred } = await deps.warehouse.query(
+      `select p.product_key, p.is_inferred, p.product_name from dwh.fact_sales f join dwh.dim_product p using (product_key)
+       where f.order_id = $1`,
+      [orderId],
+    );
+    expect(inferred).toHaveLength(1);
+    expect(inferred[0]).toMatchObject({ is_inferred: true, product_name: 'Unknown (inferred)' });
+
+    const [category] = await writer.rows<{ id: number }>(
+      'catalog',
+      'SELECT id FROM categories ORDER BY id LIMIT 1',
+    );
+    await writer.insert('catalog', 'products', {
+      id: lateProductId,
+      sku: 'LATE-1',
+      name: 'Прибув пізніше',
+      category_id: category!.id,
+      price: '7.00',
+    });
+    await run();
+    const { rows: completed } = await deps.warehouse.query(
+      `select p.product_key, p.is_inferred, p.product_name, p.version, p.is_current
+       from dwh.fact_sales f join dwh.dim_product p using (product_key) where f.order_id = $1`,
+      [orderId],
+    );
+    expect(completed).toEqual([
+      {
+        product_key: inferred[0].product_key,
+        is_inferred: false,
+        product_name: 'Прибув пізніше',
+        version: 1,
+        is_current: true,
+      },
+    ]);
+    const { rows: versions } = await deps.warehouse.query(
+      'select count(*)::int as n from dwh.dim_product where product_id = $1',
+      [lateProductId],
+    );
+    expect(versions[0].n).toBe(1);
+  });
+
+  it('repairs a window with a backfill and leaves the watermarks where they were', async () => {
+    const { orderId } = await placeOrder(writer, {
+      customerId: shop.customers[1]!,
+      employeeId: shop.employees[1]!,
+      lines: [{ productId: shop.products[0]!, quantity: 2, unitPrice: '10.00', discount: '1.00' }],
+      paidWith: 'card',
+    });
+    await run();
+    const { rows: marks } = await deps.warehouse.query(
+      'select source_table, cursor_updated_at, cursor_id from etl.watermarks order by 1',
+    );
+    // someone damages the warehouse by hand
+    await deps.warehouse.query('update dwh.fact_sales set net_amount = 0 where order_id = $1', [orderId]);
+    const [order] = await writer.rows<{ day: string }>(
+      'orders',
+      'SELECT DATE(updated_at) AS day FROM orders WHERE id = ?',
+      [orderId],
+    );
+    const summary = await runPipeline(deps, {
+      tables: TEST_TABLES,
+      kind: 'backfill',
+      trigger: 'test',
+      windowFrom: `${order!.day} 00:00:00.000000`,
+      windowTo: `${order!.day} 23:59:59.999999`,
+    });
+    expect(summary.transform.targets.find((t) => t.target === 'dwh.fact_sales')!.updated).toBe(1);
+    const { rows } = await deps.warehouse.query('select net_amount from dwh.fact_sales where order_id = $1', [
+      orderId,
+    ]);
+    expect(rows).toEqual([{ net_amount: '19.00' }]);
+    const { rows: after } = await deps.warehouse.query(
+      'select source_table, cursor_updated_at, cursor_id from etl.watermarks order by 1',
+    );
+    expect(after).toEqual(marks);
+  });
+});
