@@ -43,13 +43,9 @@ export const LOGIN_AUDIT_COLUMNS = [
   'user_agent',
 ] as const;
 
-export type AuthTable =
-  | 'roles'
-  | 'users'
-  | 'user_roles'
-  | 'refresh_tokens'
-  | 'password_resets'
-  | 'login_audit';
+/** The per-user tables; roles are written once, by the staff pass. */
+export type AccountTable = 'users' | 'user_roles' | 'refresh_tokens' | 'password_resets' | 'login_audit';
+export type AuthTable = 'roles' | AccountTable;
 
 const ROLES = [
   ['customer', 'Buys in the shop'],
@@ -134,7 +130,7 @@ export function pushAccount(
   random: SeededRandom,
   world: SeedWorld,
   ids: AuthIds,
-  out: GeneratorOutput<AuthTable>,
+  out: GeneratorOutput<AccountTable>,
   account: Account,
 ): number {
   const { anchorMicros } = world.plan;

@@ -1,7 +1,7 @@
 import { createActivityCurve } from '../time/activity-curve.ts';
 import { formatDatetime, MICROS_PER_DAY } from '../time/timestamps.ts';
 import type { GeneratorOutput } from '../writer/row-sink.ts';
-import { type AuthIds, type AuthTable, pushAccount } from './auth-accounts.ts';
+import { type AccountTable, type AuthIds, pushAccount } from './auth-accounts.ts';
 import { customerEmail, customerName, phoneNumber } from './person-names.ts';
 import type { SeedWorld } from './seed-world.ts';
 
@@ -28,7 +28,7 @@ const YEARS_BEFORE_WINDOW = 3;
 export async function generateCustomers(
   world: SeedWorld,
   authIds: AuthIds,
-  out: GeneratorOutput<'customers' | AuthTable>,
+  out: GeneratorOutput<'customers' | AccountTable>,
 ): Promise<void> {
   const random = world.random('customers');
   const authRandom = world.random('auth-customers');

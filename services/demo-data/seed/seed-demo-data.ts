@@ -112,7 +112,7 @@ export async function seedDemoData(cfg: Config, options: SeedRunOptions): Promis
         customers: { database: 'orders', table: 'customers', columns: CUSTOMER_COLUMNS },
         ...accountTargets,
       },
-      (out) => generateCustomers(world, authIds, out as GeneratorOutput<'customers' | AuthTable>),
+      (out) => generateCustomers(world, authIds, out),
     );
 
     progress.label('seed: orders');
