@@ -1,5 +1,6 @@
 import { extractRows, type KeysetCursor, openCopy, readSourceClock } from '../../connectors/index.ts';
 import type { SourceDatabase } from '../../core/config.ts';
+import { ConfigError } from '../../core/errors.ts';
 import {
   batchResumePoint,
   ensureBatch,
@@ -50,6 +51,11 @@ export async function extractTable(
   onProgress: (rows: number) => void = () => {},
 ): Promise<ExtractTableResult> {
   const name = qualifiedName(table);
+  if (table.mode === 'cdc') {
+    throw new ConfigError(`${name} is configured for CDC (mode: 'cdc'), which this version cannot run yet`, {
+      hint: `set its mode to 'watermark' in pipeline/source-tables.ts, or leave it out with --tables`,
+    });
+  }
   const spec = stagingSpec(table);
   const client = await deps.warehouse.connect();
   try {
