@@ -1,0 +1,53 @@
+import type { SourceDatabase } from '../../core/config.ts';
+import type { DqRuleOf } from '../rules/rule-schema.ts';
+import type { CheckContext, RuleCheck } from '../run/check-context.ts';
+import { querySource, queryWarehouse } from '../run/read-only-queries.ts';
+import { judgeCount } from '../run/thresholds.ts';
+
+type CustomSqlRule = DqRuleOf<'custom_sql'>;
+
+/** dbt's singular tests: the query returns the failing rows, so an empty result passes. */
+async function failingRows(rule: CustomSqlRule, context: CheckContext) {
+  const query = rule.sql.replace(/;\s*$/, '');
+  if (rule.database) {
+    const source = context.deps.source(rule.database as SourceDatabase);
+    const [count] = await querySource<{ n: string | number }>(
+      source,
+      `SELECT COUNT(*) AS n FROM (${query}) q`,
+    );
+    const samples = await querySource<Record<string, unknown>>(
+      source,
+      `SELECT * FROM (${query}) q LIMIT ${context.sampleLimit}`,
+    );
+    return { failing: Number(count!.n), samples };
+  }
+  // Counted on its own first: a plain count runs in parallel workers, and good data (the usual case)
+  // then needs no second query for samples.
+  const [count] = await queryWarehouse<{ failing: string }>(
+    context.deps.warehouse,
+    `select count(*) as failing from (${query}) q`,
+  );
+  const failing = Number(count!.failing);
+  const samples =
+    failing === 0
+      ? []
+      : await queryWarehouse<{ row: Record<string, unknown> }>(
+          context.deps.warehouse,
+          `select to_jsonb(q) as row from (${query}) q limit ${context.sampleLimit}`,
+        );
+  return { failing, samples: samples.map((r) => r.row) };
+}
+
+export const customSqlCheck: RuleCheck<'custom_sql'> = {
+  async run(rule, context) {
+    const { failing, samples } = await failingRows(rule, context);
+    return {
+      ...judgeCount(rule, failing, null),
+      observed: failing,
+      failingCount: failing,
+      totalCount: null,
+      message: `the query returned ${failing.toLocaleString('en-US')} failing rows`,
+      samples,
+    };
+  },
+};

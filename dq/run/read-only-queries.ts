@@ -1,0 +1,50 @@
+import type { Pool as MysqlPool } from 'mysql2/promise';
+import type pg from 'pg';
+
+/**
+ * Rules carry SQL written by people; they run in read-only transactions with a time limit, so a
+ * careless expression can neither change the warehouse nor hold up the pipeline indefinitely.
+ */
+export const DQ_STATEMENT_TIMEOUT_SECONDS = 600;
+
+export async function queryWarehouse<R extends pg.QueryResultRow = Record<string, unknown>>(
+  warehouse: pg.Pool,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
+  const client = await warehouse.connect();
+  try {
+    await client.query('begin transaction read only');
+    await client.query(`set local statement_timeout = '${DQ_STATEMENT_TIMEOUT_SECONDS}s'`);
+    const { rows } = await client.query<R>(text, values);
+    return rows;
+  } finally {
+    await client.query('rollback').catch(() => {});
+    client.release();
+  }
+}
+
+/** The sources are read through the ETL's read-only account already; this only bounds the time. */
+export async function querySource<R = Record<string, unknown>>(
+  source: MysqlPool,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
+  const [rows] = await source.query({ sql: text, values, timeout: DQ_STATEMENT_TIMEOUT_SECONDS * 1000 });
+  return rows as R[];
+}
+
+/** Quotes a PostgreSQL identifier or a qualified name (dwh.fact_sales → "dwh"."fact_sales"). */
+export const quoteName = (name: string) =>
+  name
+    .split('.')
+    .map((part) => `"${part.replaceAll('"', '""')}"`)
+    .join('.');
+
+/** A SQL literal for a declared value; the only way rule values enter generated SQL. */
+export function sqlLiteral(value: string | number | boolean | null): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return `'${value.replaceAll("'", "''")}'`;
+}

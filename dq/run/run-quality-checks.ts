@@ -1,0 +1,116 @@
+import { childLogger } from '../../core/logger.ts';
+import { redactText } from '../../core/redact.ts';
+import { CHECKS } from '../checks/index.ts';
+import type { DqDeps } from '../dq-deps.ts';
+import { DailyTotalsCache } from '../reconciliation/daily-totals-cache.ts';
+import type { DqRule, RuleType } from '../rules/rule-schema.ts';
+import { nextDqRunId, storeResult } from '../store/result-store.ts';
+import type { CheckContext, RuleCheck } from './check-context.ts';
+import type { DqResult, DqRunSummary, DqStatus } from './dq-result.ts';
+import { TableScans } from './table-scans.ts';
+
+/** Failing rows kept per result: enough to see the pattern, small enough for every run. */
+export const DQ_SAMPLE_ROWS = 20;
+/** Rules checked at once: one usually waits on MySQL while another scans PostgreSQL. */
+export const DQ_PARALLELISM = 2;
+
+export interface QualityCheckOptions {
+  /** The ETL run whose load is checked; null for an ad-hoc run. */
+  etlRunId?: number | null;
+  sampleLimit?: number;
+  /** Called as each result is stored (progress, tests). */
+  onResult?: (result: DqResult) => void;
+}
+
+const checkFor = (type: RuleType) => CHECKS[type] as RuleCheck<RuleType>;
+
+/**
+ * Checks the given rules and stores every result, whatever it is; never throws for a rule that fails
+ * or cannot run (that is a result too). The gate decides what a failure means for the pipeline.
+ */
+export async function runQualityChecks(
+  deps: DqDeps,
+  rules: readonly DqRule[],
+  options: QualityCheckOptions = {},
+): Promise<DqRunSummary> {
+  const started = performance.now();
+  const etlRunId = options.etlRunId ?? null;
+  const dqRunId = await nextDqRunId(deps.warehouse);
+  const log = childLogger({ dqRunId, etlRunId });
+  const context: CheckContext = {
+    deps,
+    scans: new TableScans(deps.warehouse),
+    dailyTotals: new DailyTotalsCache(deps),
+    sampleLimit: options.sampleLimit ?? DQ_SAMPLE_ROWS,
+  };
+  for (const rule of rules) checkFor(rule.type).plan?.(rule as never, context);
+  context.dailyTotals.prefetchSources();
+
+  const results: DqResult[] = new Array(rules.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < rules.length) {
+      const index = next++;
+      const result = await checkRule(rules[index]!, context);
+      await storeResult(deps.warehouse, dqRunId, etlRunId, result);
+      if (result.status !== 'pass')
+        log.warn({ rule: result.ruleName, status: result.status }, result.message);
+      options.onResult?.(result);
+      results[index] = result;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DQ_PARALLELISM, rules.length) }, worker));
+
+  const counts: Record<DqStatus, number> = { pass: 0, warn: 0, fail: 0, error: 0 };
+  for (const r of results) counts[r.status]++;
+  return {
+    dqRunId,
+    etlRunId,
+    results,
+    counts,
+    blockingRules: results
+      .filter((r) => r.severity === 'error' && (r.status === 'fail' || r.status === 'error'))
+      .map((r) => r.ruleName),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function checkRule(rule: DqRule, context: CheckContext): Promise<DqResult> {
+  const started = performance.now();
+  const base = {
+    ruleName: rule.name,
+    ruleType: rule.type,
+    ruleFile: rule.file,
+    severity: rule.severity,
+    target: rule.target,
+  };
+  try {
+    const outcome = await checkFor(rule.type).run(rule as never, context);
+    return {
+      ...base,
+      status: outcome.passed ? 'pass' : rule.severity === 'warn' ? 'warn' : 'fail',
+      observedValue: outcome.observed,
+      threshold: outcome.threshold,
+      failingCount: outcome.failingCount,
+      totalCount: outcome.totalCount,
+      durationMs: performance.now() - started,
+      message: outcome.message,
+      details: outcome.details ?? {},
+      sampleRows: outcome.samples,
+    };
+  } catch (error) {
+    // A check that cannot run is a result of its own: an error rule that cannot run blocks the gate.
+    return {
+      ...base,
+      status: 'error',
+      observedValue: null,
+      threshold: null,
+      failingCount: null,
+      totalCount: null,
+      durationMs: performance.now() - started,
+      message: `the check could not run: ${redactText((error as Error).message)}`,
+      details: {},
+      sampleRows: [],
+    };
+  }
+}

@@ -1,0 +1,146 @@
+import type pg from 'pg';
+import { queryWarehouse, quoteName } from './read-only-queries.ts';
+
+/**
+ * A row-level rule as a predicate over its target table (aliased `t`). Rules on one table are counted
+ * together in a single scan, so twenty rules on fact_sales read it once, not twenty times.
+ */
+export interface RowPredicate {
+  /** Unique among the predicates of one DQ run: the rule name. */
+  id: string;
+  /** Only rows matching this count (SQL over `t`). */
+  where?: string;
+  /** True for a failing row; `ref` is the referenced column when `lookup` is set. */
+  failing(ref: string): string;
+  /** True for a row on the unknown member, counted apart. */
+  unknown?: string;
+  /** A referenced table the predicate looks keys up in (relationships). */
+  lookup?: { table: string; field: string; column: string };
+}
+
+export interface RowCounts {
+  total: number;
+  failing: number;
+  unknown: number;
+  /** The validated foreign key that makes the lookup's orphans impossible, when there is one. */
+  enforcedBy?: string;
+}
+
+const TARGET_ALIAS = 't';
+
+export class TableScans {
+  private readonly planned = new Map<string, RowPredicate[]>();
+  private readonly scans = new Map<string, Promise<Map<string, RowCounts>>>();
+
+  constructor(private readonly warehouse: pg.Pool) {}
+
+  /** Announces a predicate before the checks run, so that its table's one scan includes it. */
+  plan(target: string, predicate: RowPredicate): void {
+    const list = this.planned.get(target) ?? [];
+    list.push(predicate);
+    this.planned.set(target, list);
+  }
+
+  /** The predicate's counts, from its table's shared scan (run on first use). */
+  async counts(target: string, predicate: RowPredicate): Promise<RowCounts> {
+    let scan = this.scans.get(target);
+    if (!scan) {
+      scan = this.scan(target, this.planned.get(target) ?? [predicate]);
+      this.scans.set(target, scan);
+    }
+    const shared = await scan.catch(() => undefined);
+    const counts = shared?.get(predicate.id);
+    if (counts) return counts;
+    // The shared scan failed (one rule's bad SQL fails them all) or missed this predicate: count it
+    // alone, so each rule gets its own result or its own error.
+    return (await this.scan(target, [predicate])).get(predicate.id)!;
+  }
+
+  /** Up to `limit` rows of the target matching the predicate's `where` and `condition`. */
+  async sample(
+    target: string,
+    predicate: RowPredicate,
+    condition: (ref: string) => string,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    const join = predicate.lookup ? lookupJoin(predicate.lookup, 0) : '';
+    const rows = await queryWarehouse<{ row: Record<string, unknown> }>(
+      this.warehouse,
+      `select to_jsonb(${TARGET_ALIAS}) as row from ${quoteName(target)} ${TARGET_ALIAS} ${join}
+       where (${predicate.where ?? 'true'}) and (${condition(refColumn(0))}) limit ${limit}`,
+    );
+    return rows.map((r) => r.row);
+  }
+
+  private async scan(target: string, predicates: readonly RowPredicate[]): Promise<Map<string, RowCounts>> {
+    const foreignKeys = predicates.some((p) => p.lookup)
+      ? await validatedForeignKeys(this.warehouse, target)
+      : [];
+    const enforcedBy = predicates.map((p) => {
+      const { lookup } = p;
+      if (!lookup) return undefined;
+      return foreignKeys.find(
+        (fk) => fk.column === lookup.column && fk.referenced === lookup.table && fk.field === lookup.field,
+      )?.name;
+    });
+    const selects: string[] = [];
+    const joins: string[] = [];
+    predicates.forEach((p, i) => {
+      const where = `(${p.where ?? 'true'})`;
+      // PostgreSQL already guarantees a validated foreign key: no join, no orphans to count.
+      const failing = enforcedBy[i] ? 'false' : p.failing(refColumn(i));
+      if (p.lookup && !enforcedBy[i]) joins.push(lookupJoin(p.lookup, i));
+      selects.push(
+        `count(*) filter (where ${where}) as total_${i}`,
+        `count(*) filter (where ${where} and (${failing})) as failing_${i}`,
+        `count(*) filter (where ${where} and (${p.unknown ?? 'false'})) as unknown_${i}`,
+      );
+    });
+    const [row] = await queryWarehouse(
+      this.warehouse,
+      `select ${selects.join(', ')} from ${quoteName(target)} ${TARGET_ALIAS} ${joins.join(' ')}`,
+    );
+    return new Map(
+      predicates.map((p, i) => [
+        p.id,
+        {
+          total: Number(row![`total_${i}`]),
+          failing: Number(row![`failing_${i}`]),
+          unknown: Number(row![`unknown_${i}`]),
+          ...(enforcedBy[i] ? { enforcedBy: enforcedBy[i] } : {}),
+        },
+      ]),
+    );
+  }
+}
+
+const refColumn = (i: number) => `_dq_lookup_${i}._dq_ref`;
+
+/** Distinct keys of the referenced table, so a non-unique field cannot multiply the target's rows. */
+function lookupJoin(lookup: NonNullable<RowPredicate['lookup']>, i: number): string {
+  return `left join (select distinct ${quoteName(lookup.field)} as _dq_ref from ${quoteName(lookup.table)}) _dq_lookup_${i}
+    on _dq_lookup_${i}._dq_ref = ${TARGET_ALIAS}.${quoteName(lookup.column)}`;
+}
+
+interface ForeignKey {
+  name: string;
+  column: string;
+  referenced: string;
+  field: string;
+}
+
+/** Single-column foreign keys of the table that PostgreSQL has validated. */
+async function validatedForeignKeys(warehouse: pg.Pool, target: string): Promise<ForeignKey[]> {
+  return queryWarehouse<ForeignKey & pg.QueryResultRow>(
+    warehouse,
+    `select c.conname as name, a.attname as column, format('%s.%s', n.nspname, r.relname) as referenced,
+            fa.attname as field
+     from pg_constraint c
+     join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+     join pg_class r on r.oid = c.confrelid
+     join pg_namespace n on n.oid = r.relnamespace
+     join pg_attribute fa on fa.attrelid = c.confrelid and fa.attnum = c.confkey[1]
+     where c.contype = 'f' and c.convalidated and c.conrelid = to_regclass($1) and cardinality(c.conkey) = 1`,
+    [target],
+  );
+}
