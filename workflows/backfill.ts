@@ -21,7 +21,7 @@ import type { BackfillInput } from './schemas.ts';
 
 export interface BackfillOutcome {
   workflowId: string;
-  chunks: (BackfillChunkProgress & { runId: number | null; rows: number })[];
+  chunks: BackfillChunkProgress[];
   seconds: number;
 }
 
@@ -61,10 +61,11 @@ export async function backfill(input: BackfillInput): Promise<BackfillOutcome> {
     from: c.from,
     to: c.to,
     state: 'pending',
+    runId: null,
+    rows: 0,
   }));
   progress.chunksTotal = plan.chunks.length;
   progress.phase = 'running';
-  const outcomes = new Map<string, { runId: number | null; rows: number }>();
   const queue = plan.chunks.map((chunk, index) => ({ chunk, entry: progress.chunks[index]! }));
 
   const lane = async () => {
@@ -84,11 +85,9 @@ export async function backfill(input: BackfillInput): Promise<BackfillOutcome> {
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         });
         entry.state = 'succeeded';
+        entry.runId = result.runId;
+        entry.rows = result.extracts.reduce((sum, e) => sum + e.rows, 0);
         progress.chunksDone++;
-        outcomes.set(entry.workflowId, {
-          runId: result.runId,
-          rows: result.extracts.reduce((sum, e) => sum + e.rows, 0),
-        });
       } catch (error) {
         if (isCancellation(error)) throw error;
         const cancelled = progress.cancelRequested && failureMessage(error).startsWith('cancelled');
@@ -121,10 +120,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillOutcome> {
   progress.phase = 'succeeded';
   return {
     workflowId: parentId,
-    chunks: progress.chunks.map((c) => ({
-      ...c,
-      ...(outcomes.get(c.workflowId) ?? { runId: null, rows: 0 }),
-    })),
+    chunks: progress.chunks,
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -43,6 +43,9 @@ export interface BackfillChunkProgress {
   from: string;
   to: string;
   state: ChunkState;
+  /** The chunk's warehouse run id and rows extracted, once it succeeded. */
+  runId: number | null;
+  rows: number;
 }
 
 export interface BackfillProgress {

@@ -63,7 +63,7 @@ const today = (options: StartOptions) => options.date ?? businessDate(options.ti
 export function startDailyPipeline(client: Client, input: DailyPipelineInput, options: StartOptions) {
   const valid = parseInput(dailyPipelineInputSchema, input, 'daily pipeline');
   const workflowId = options.workflowId ?? dailyWorkflowId(today(options), valid.tables);
-  return start(
+  return start<typeof dailyPipeline>(
     () =>
       client.workflow.start<typeof dailyPipeline>('dailyPipeline', {
         taskQueue: options.taskQueue,
@@ -78,7 +78,7 @@ export function startDailyPipeline(client: Client, input: DailyPipelineInput, op
 export function startTablePipeline(client: Client, input: TablePipelineInput, options: StartOptions) {
   const valid = parseInput(tablePipelineInputSchema, input, 'table pipeline');
   const workflowId = options.workflowId ?? tableWorkflowId(valid.table, today(options));
-  return start(
+  return start<typeof tablePipeline>(
     () =>
       client.workflow.start<typeof tablePipeline>('tablePipeline', {
         taskQueue: options.taskQueue,
@@ -93,7 +93,7 @@ export function startTablePipeline(client: Client, input: TablePipelineInput, op
 export function startBackfill(client: Client, input: BackfillInput, options: StartOptions) {
   const valid = parseInput(backfillInputSchema, input, 'backfill');
   const workflowId = options.workflowId ?? backfillWorkflowId(valid.from, valid.to, valid.tables);
-  return start(
+  return start<typeof backfill>(
     () =>
       client.workflow.start<typeof backfill>('backfill', {
         taskQueue: options.taskQueue,

@@ -1,9 +1,23 @@
 import type { Command } from '../command.ts';
 import { dbMigrateCommand } from './db.ts';
-import { etlBackfillCommand, etlResetCommand, etlRunCommand, etlStatusCommand } from './etl.ts';
+import {
+  etlBackfillCommand,
+  etlCancelCommand,
+  etlResetCommand,
+  etlRunCommand,
+  etlStatusCommand,
+} from './etl.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
+import {
+  scheduleCreateCommand,
+  scheduleDescribeCommand,
+  schedulePauseCommand,
+  scheduleTriggerCommand,
+  scheduleUnpauseCommand,
+} from './schedule.ts';
 import { seedCommand } from './seed.ts';
 import { simulateCommand } from './simulate.ts';
+import { workerCommand } from './worker.ts';
 
 /** Every verb of `techmarket`; `main` picks the one whose words match the start of argv. */
 export const COMMANDS: readonly Command[] = [
@@ -15,6 +29,13 @@ export const COMMANDS: readonly Command[] = [
   etlBackfillCommand,
   etlStatusCommand,
   etlResetCommand,
+  etlCancelCommand,
   seedCommand,
   simulateCommand,
+  scheduleCreateCommand,
+  scheduleDescribeCommand,
+  schedulePauseCommand,
+  scheduleUnpauseCommand,
+  scheduleTriggerCommand,
+  workerCommand,
 ];
