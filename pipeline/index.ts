@@ -1,12 +1,10 @@
 export { createPipelineDeps, DEFAULT_EXTRACT_TUNING, type ExtractTuning, type PipelineDeps } from './deps.ts';
 export {
-  type AfterTransformHook,
   EXTRACT_PARALLELISM,
   mapBounded,
   type PipelineProgress,
   type PipelineRunRequest,
   type PipelineRunSummary,
-  registerAfterTransform,
   runPipeline,
 } from './run-pipeline.ts';
 export {

@@ -1,4 +1,5 @@
 import { TechmarketError } from '../core/errors.ts';
+import { runQualityGate } from '../dq/index.ts';
 import { beginRun, dropRunBatches, finishRun, holdRunLock, type RunKind } from '../warehouse/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
@@ -31,14 +32,6 @@ export interface PipelineRunSummary {
   extracts: ExtractTableResult[];
   transform: TransformResult;
   seconds: number;
-}
-
-/** Steps run after the transform, e.g. data-quality rules; a failure fails the run. */
-export type AfterTransformHook = (deps: PipelineDeps, runId: number) => Promise<void>;
-
-const afterTransformHooks: AfterTransformHook[] = [];
-export function registerAfterTransform(hook: AfterTransformHook): void {
-  afterTransformHooks.push(hook);
 }
 
 const noProgress: PipelineProgress = { phase() {}, rows() {}, step() {} };
@@ -112,10 +105,9 @@ export async function runPipeline(
       { runId, kind: request.kind, tables: request.tables },
       progress.step,
     );
-    for (const hook of afterTransformHooks) {
-      progress.phase('dq');
-      await hook(deps, runId);
-    }
+    // An error-severity rule that fails throws here (after its results are stored): the run fails.
+    progress.phase('dq');
+    await runQualityGate(deps, runId);
     await finishRun(deps.warehouse, runId);
     return { runId, extracts, transform: transformed, seconds: (performance.now() - started) / 1000 };
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { dbMigrateCommand } from './db.ts';
+import { dqReportCommand, dqRulesCommand, dqRunCommand } from './dq.ts';
 import {
   etlBackfillCommand,
   etlCancelCommand,
@@ -31,6 +32,9 @@ export const COMMANDS: readonly Command[] = [
   etlResetCommand,
   etlCancelCommand,
   seedCommand,
+  dqRunCommand,
+  dqReportCommand,
+  dqRulesCommand,
   simulateCommand,
   scheduleCreateCommand,
   scheduleDescribeCommand,
