@@ -1,10 +1,21 @@
 import type pg from 'pg';
+import { DqError } from '../dq-errors.ts';
 import type { DqResult } from '../run/dq-result.ts';
+
+const UNDEFINED_TABLE = '42P01';
 
 /** A new DQ run id: all results of one execution of the rules share it. */
 export async function nextDqRunId(warehouse: pg.Pool): Promise<number> {
-  const { rows } = await warehouse.query<{ id: string }>("select nextval('dq.run_id_seq')::text as id");
-  return Number(rows[0]!.id);
+  try {
+    const { rows } = await warehouse.query<{ id: string }>("select nextval('dq.run_id_seq')::text as id");
+    return Number(rows[0]!.id);
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
+    throw new DqError('the warehouse has no dq.results yet', {
+      hint: 'apply the warehouse migrations: techmarket db migrate',
+      cause: error,
+    });
+  }
 }
 
 /** Stores one result as soon as its rule finishes, so a gate that stops the run leaves them all. */
