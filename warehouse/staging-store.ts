@@ -57,11 +57,12 @@ export async function batchResumePoint(
 ): Promise<{ updatedAt: string; id: string; rows: number } | undefined> {
   const key = ident(spec.primaryKey);
   const cursor = ident(spec.cursorColumn);
-  const order = mode === 'full' ? `${key} desc` : `${cursor} desc, ${key} desc`;
+  // Qualified: a bare name in ORDER BY means the text output alias, and '9999' sorts after '36369'.
+  const order = mode === 'full' ? `b.${key} desc` : `b.${cursor} desc, b.${key} desc`;
   const { rows } = await client.query<{ updated_at: string; id: string; total: string }>(
-    `select to_char(${cursor} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as updated_at, ${key}::text as id,
+    `select to_char(b.${cursor} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as updated_at, b.${key}::text as id,
             (select count(*) from ${batch})::text as total
-     from ${batch} order by ${order} limit 1`,
+     from ${batch} b order by ${order} limit 1`,
   );
   const row = rows[0];
   return row ? { updatedAt: row.updated_at, id: row.id, rows: Number(row.total) } : undefined;
