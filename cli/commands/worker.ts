@@ -21,11 +21,13 @@ export const workerCommand = defineCommand({
     'task-queue': { type: 'string' },
     'metrics-port': { type: 'string' },
     'max-activities': { type: 'string' },
+    'commit-every-rows': { type: 'string' },
   },
   flagHelp: [
     '--task-queue Q      task queue to poll (default TEMPORAL_TASK_QUEUE or techmarket-etl)',
     `--metrics-port N    Prometheus /metrics on 127.0.0.1:N (default ${WORKER_METRICS_PORT}; 0 picks a free port)`,
     '--max-activities N  activities at once (default 8)',
+    '--commit-every-rows N  rows per committed COPY chunk, the unit an interrupted extract resumes after (default 500000)',
   ],
   schema: z.object({
     'task-queue': z
@@ -34,6 +36,7 @@ export const workerCommand = defineCommand({
       .optional(),
     'metrics-port': z.coerce.number().int().min(0).max(65535).default(WORKER_METRICS_PORT),
     'max-activities': z.coerce.number().int().min(1).max(64).default(8),
+    'commit-every-rows': z.coerce.number().int().min(1_000).optional(),
   }),
   async run(flags, out) {
     const cfg = config();
@@ -45,7 +48,8 @@ export const workerCommand = defineCommand({
         hint: 'start it with: techmarket infra up',
       });
     });
-    const deps = createPipelineDeps(cfg);
+    const commitEveryRows = flags['commit-every-rows'];
+    const deps = createPipelineDeps(cfg, commitEveryRows ? { commitEveryRows } : {});
     const metrics = await startMetricsServer(flags['metrics-port']);
     try {
       const worker = await createEtlWorker({

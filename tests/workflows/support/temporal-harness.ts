@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { destination, pino } from 'pino';
 import type { Config } from '../../../core/config.ts';
 import { createPipelineDeps, type PipelineDeps } from '../../../pipeline/index.ts';
 import { connectTemporal, type TemporalClient } from '../../../workflows/client.ts';
 import { createEtlWorker } from '../../../workflows/worker.ts';
+import { installWorkerRuntime } from '../../../workflows/worker-runtime.ts';
 import { TEST_TABLES } from '../../support/warehouse-checks.ts';
 
 /**
@@ -23,6 +25,9 @@ export interface TestWorker {
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
+
+/** Worker chatter (state changes, bundle size) stays out of test output; warnings still show. */
+installWorkerRuntime(pino({ level: 'warn' }, destination(2)));
 
 export async function startTestWorker(config: Config, taskQueue = uniqueId('etl-test')): Promise<TestWorker> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });

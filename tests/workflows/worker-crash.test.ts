@@ -1,0 +1,156 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../core/paths.ts';
+import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { connectTemporal, type TemporalClient } from '../../workflows/client.ts';
+import { cancelSignal, pipelineProgressQuery } from '../../workflows/definitions.ts';
+import { startDailyPipeline } from '../../workflows/start-workflows.ts';
+import { createScratch, type Scratch, scratchEnv } from '../support/scratch.ts';
+import { SourceWriter } from '../support/source-writer.ts';
+import {
+  factDailyTotals,
+  mirrorCounts,
+  sourceDailyTotals,
+  starSchemaDigest,
+  TEST_TABLES,
+} from '../support/warehouse-checks.ts';
+import { seedBigOrder, waitForOrderItemsCopy } from './support/big-order.ts';
+import { uniqueId } from './support/temporal-harness.ts';
+
+const LINES = 200_000;
+const COMMIT_EVERY_ROWS = 20_000;
+
+/** `techmarket worker` as operators run it, on this file's scratch databases and task queue. */
+function spawnWorker(scratch: Scratch, taskQueue: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      `${REPO_ROOT}/bin/techmarket.js`,
+      'worker',
+      '--task-queue',
+      taskQueue,
+      '--metrics-port',
+      '0',
+      // Small committed chunks, so a killed extract has committed work to resume after.
+      '--commit-every-rows',
+      String(COMMIT_EVERY_ROWS),
+    ],
+    { env: scratchEnv(scratch), stdio: 'ignore' },
+  );
+}
+
+async function stopWorker(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
+
+describe('the ETL worker process', () => {
+  let scratch: Scratch;
+  let writer: SourceWriter;
+  let deps: PipelineDeps;
+  let temporal: TemporalClient;
+  const taskQueue = uniqueId('etl-test-crash');
+  const workers: ChildProcess[] = [];
+  const dwhName = () => new URL(scratch.config.DWH_URL).pathname.slice(1);
+  const query = (sql: string, values: unknown[] = []) => deps.warehouse.query(sql, values);
+  /** Waits until the order_items batch holds committed rows, so the retry has work to resume after. */
+  const waitForCommittedRows = async (rows: number) => {
+    for (let i = 0; i < 3_000; i++) {
+      const { rows: batches } = await query(
+        `select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname = 'stg' and tablename ~ '^orders__order_items__r[0-9]+$'`,
+      );
+      for (const { name } of batches) {
+        const { rows: count } = await query(`select count(*)::int as n from ${name}`);
+        if (count[0].n >= rows) return;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  beforeAll(async () => {
+    scratch = await createScratch();
+    writer = new SourceWriter(scratch.config);
+    await seedBigOrder(writer, LINES);
+    await new Promise((r) => setTimeout(r, 1100)); // past the worker's one-second safety lag
+    deps = createPipelineDeps(scratch.config);
+    temporal = await connectTemporal(scratch.config);
+  });
+  afterAll(async () => {
+    for (const child of workers) await stopWorker(child, 'SIGKILL');
+    await temporal?.close();
+    await deps?.close();
+    await writer?.close();
+    await scratch?.drop();
+  });
+
+  it('stops a run on the cancel signal after its current step, leaving nothing applied', async () => {
+    workers.push(spawnWorker(scratch, taskQueue));
+    const run = await startDailyPipeline(
+      temporal.client,
+      {},
+      { taskQueue, workflowId: uniqueId('etl-daily-cancel') },
+    );
+    expect(await waitForOrderItemsCopy(query, dwhName())).toBe(true);
+    await run.handle.signal(cancelSignal, { reason: 'test asked' });
+
+    const failure = await run.handle.result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(
+      /^cancelled before transform: test asked/,
+    );
+    const progress = await run.handle.query(pipelineProgressQuery);
+    expect(progress.phase).toBe('cancelled');
+    expect(progress.tables.filter((t) => t.state === 'extracting')).toEqual([]);
+
+    const { rows: runs } = await query('select status, error from etl.runs');
+    expect(runs).toEqual([{ status: 'failed', error: 'cancelled before transform: test asked' }]);
+    const { rows: state } = await query(
+      `select (select count(*)::int from dwh.fact_sales) as facts, (select count(*)::int from etl.watermarks) as watermarks,
+              (select count(*)::int from pg_tables where schemaname = 'stg' and tablename ~ '__r[0-9]+$') as batches`,
+    );
+    expect(state[0]).toEqual({ facts: 0, watermarks: 0, batches: 0 });
+  });
+
+  it('killed mid-extract and started again: the run completes and the warehouse equals the sources', async () => {
+    const run = await startDailyPipeline(
+      temporal.client,
+      {},
+      { taskQueue, workflowId: uniqueId('etl-daily-crash') },
+    );
+    expect(await waitForOrderItemsCopy(query, dwhName())).toBe(true);
+    await waitForCommittedRows(COMMIT_EVERY_ROWS);
+    await stopWorker(workers.at(-1), 'SIGKILL');
+    expect((await run.handle.describe()).status.name).toBe('RUNNING');
+    workers.push(spawnWorker(scratch, taskQueue));
+    const outcome = await run.handle.result();
+    const items = outcome.extracts.find((e) => e.table === 'orders.order_items')!;
+    expect(items.rows).toBe(LINES);
+    expect(items.resumed).toBe(true);
+
+    const { rows: runs } = await query('select status from etl.runs order by run_id');
+    expect(runs.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+    const { rows: dupes } = await query(
+      `select count(*)::int - count(distinct id)::int as n from stg.orders__order_items`,
+    );
+    expect(dupes[0].n).toBe(0);
+    const { rows: factDupes } = await query(
+      'select count(*)::int - count(distinct order_item_id)::int as n from dwh.fact_sales',
+    );
+    expect(factDupes[0].n).toBe(0);
+    for (const c of await mirrorCounts(writer, deps.warehouse)) expect(c.mirror, c.table).toBe(c.source);
+    expect(await factDailyTotals(deps.warehouse)).toEqual(await sourceDailyTotals(writer));
+
+    const clean = await createScratch({ sourcesOf: scratch });
+    const cleanDeps = createPipelineDeps(clean.config);
+    try {
+      await runPipeline(cleanDeps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+      expect(await starSchemaDigest(deps.warehouse)).toEqual(await starSchemaDigest(cleanDeps.warehouse));
+    } finally {
+      await cleanDeps.close();
+      await clean.drop();
+    }
+  }, 300_000);
+});
