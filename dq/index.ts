@@ -2,7 +2,13 @@
 export type { DqDeps } from './dq-deps.ts';
 export { DqError, DqGateError, DqRuleFileError } from './dq-errors.ts';
 export { renderHtmlReport } from './report/html-report.ts';
-export { formatObserved, orderedResults, type ReportInput } from './report/report-input.ts';
+export {
+  formatObserved,
+  orderedResults,
+  orderedSampleRows,
+  type ReportInput,
+  sampleColumns,
+} from './report/report-input.ts';
 export { loadRuleFiles, parseRuleFile, RULES_DIR } from './rules/load-rule-files.ts';
 export { type DqRule, RULE_TYPES, type RuleType } from './rules/rule-schema.ts';
 export { selectRules } from './rules/select-rules.ts';

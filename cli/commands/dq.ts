@@ -11,6 +11,7 @@ import {
   loadDqRun,
   loadRuleFiles,
   orderedResults,
+  orderedSampleRows,
   type ReportInput,
   renderHtmlReport,
   runQualityChecks,
@@ -59,7 +60,7 @@ function describeReport(report: ReportInput, out: Output): string {
   for (const r of orderedResults(report.results).filter((x) => x.status !== 'pass')) {
     lines.push('', `${r.status.toUpperCase()} ${r.ruleName} (${r.ruleFile}): ${r.message}`);
     if (r.sampleRows.length > 0) {
-      lines.push(out.table(r.sampleRows.slice(0, SAMPLES_SHOWN)));
+      lines.push(out.table(orderedSampleRows(r.sampleRows.slice(0, SAMPLES_SHOWN))));
       if (r.sampleRows.length > SAMPLES_SHOWN)
         lines.push(`… ${r.sampleRows.length - SAMPLES_SHOWN} more sample rows`);
     }

@@ -1,5 +1,5 @@
 import type { DqResult } from '../run/dq-result.ts';
-import { formatObserved, orderedResults, type ReportInput } from './report-input.ts';
+import { formatObserved, orderedResults, type ReportInput, sampleColumns } from './report-input.ts';
 
 /**
  * A single self-contained HTML page (inline CSS, no scripts, nothing fetched) that a person opens in
@@ -69,7 +69,7 @@ ${sampleTable(r.sampleRows)}
 
 function sampleTable(rows: readonly Record<string, unknown>[]): string {
   if (rows.length === 0) return '<p class="meta">No sample rows.</p>';
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const columns = sampleColumns(rows);
   return `<h3>Failing rows (${rows.length} shown)</h3>
 <div class="scroll"><table class="samples">
 <thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>

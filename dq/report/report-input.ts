@@ -24,3 +24,18 @@ export function formatObserved(result: DqResult): string {
     ? String(result.observedValue)
     : `${result.observedValue} / ${result.totalCount}`;
 }
+
+/**
+ * Sample rows come back from jsonb with their keys sorted by length; people read them better with
+ * the problem first, then the keys, then the other columns.
+ */
+export function sampleColumns(rows: readonly Record<string, unknown>[]): string[] {
+  const rank = (column: string) => (column.startsWith('_dq_') ? 0 : /(_id|_key|^day)$/.test(column) ? 1 : 2);
+  return [...new Set(rows.flatMap((row) => Object.keys(row)))].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The rows with their keys in `sampleColumns` order, for plain-text tables. */
+export function orderedSampleRows(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const columns = sampleColumns(rows);
+  return rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c]])));
+}
