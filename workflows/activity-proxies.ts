@@ -6,7 +6,14 @@ import type { EtlActivities } from './activities/index.ts';
  * a retry cannot fix arrive as non-retryable ApplicationFailures (activities/activity-failure.ts); the
  * types below are refused here as well, in case one is thrown unclassified.
  */
-const NON_RETRYABLE_ERROR_TYPES = ['ConfigError', 'UsageError', 'WorkflowInputError', 'RunInProgressError'];
+const NON_RETRYABLE_ERROR_TYPES = [
+  'ConfigError',
+  'UsageError',
+  'WorkflowInputError',
+  'RunInProgressError',
+  'DqGateError',
+  'DqRuleFileError',
+];
 
 const QUICK_RETRY: RetryPolicy = {
   initialInterval: '1 second',
@@ -49,6 +56,19 @@ export const transformActivities = proxyActivities<Pick<EtlActivities, 'transfor
     backoffCoefficient: 2,
     maximumInterval: '2 minutes',
     maximumAttempts: 4,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+});
+
+/** Data-quality rules after the load: read-only queries, so a retry after a lost connection is safe. */
+export const qualityActivities = proxyActivities<Pick<EtlActivities, 'runQualityGate'>>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 3,
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
 });

@@ -6,7 +6,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EtlActivities } from './activities/index.ts';
-import { extractActivities, runActivities, transformActivities } from './activity-proxies.ts';
+import {
+  extractActivities,
+  qualityActivities,
+  runActivities,
+  transformActivities,
+} from './activity-proxies.ts';
 import {
   cancelSignal,
   extractRowsSignal,
@@ -19,6 +24,7 @@ import type { PipelineRunRequest, RunPlan } from './schemas.ts';
 
 type ExtractResult = Awaited<ReturnType<EtlActivities['extractSourceTable']>>;
 type TransformResult = Awaited<ReturnType<EtlActivities['transformRun']>>;
+type QualityOutcome = Awaited<ReturnType<EtlActivities['runQualityGate']>>;
 
 /** What an ETL workflow returns: the same summary `etl run --local` prints, plus the workflow id. */
 export interface PipelineRunOutcome {
@@ -26,6 +32,7 @@ export interface PipelineRunOutcome {
   runId: number;
   extracts: ExtractResult[];
   transform: TransformResult;
+  quality: QualityOutcome;
   seconds: number;
 }
 
@@ -34,7 +41,7 @@ export const RUN_CANCELLED = 'RunCancelled';
 
 /**
  * One pipeline run, the steps of `runPipeline` as activities: begin the run → extract every table,
- * a bounded number at once → transform (dimensions, then facts) → finish. Any failure, the cancel
+ * a bounded number at once → transform (dimensions, then facts) → data-quality gate → finish. Any failure, the cancel
  * signal or a cancellation from Temporal finishes the run as failed, once no activity still works on it.
  */
 export async function runPipelineInWorkflow(request: PipelineRunRequest): Promise<PipelineRunOutcome> {
@@ -85,6 +92,9 @@ export async function runPipelineInWorkflow(request: PipelineRunRequest): Promis
       tables: plan.tables,
     });
     progress.transformStep = null;
+    stopIfCancelled('the data-quality rules');
+    progress.phase = 'quality';
+    const quality = await qualityActivities.runQualityGate({ runId: plan.runId });
     stopIfCancelled('finish');
     progress.phase = 'finalize';
     await runActivities.finishPipelineRun({ runId: plan.runId });
@@ -94,6 +104,7 @@ export async function runPipelineInWorkflow(request: PipelineRunRequest): Promis
       runId: plan.runId,
       extracts,
       transform: transformed,
+      quality,
       seconds: (Date.now() - started) / 1000,
     };
   } catch (error) {

@@ -185,7 +185,12 @@ async function runThroughTemporal(out: Output, request: EtlRequest, detach: bool
       } else {
         const outcome = await followPipelineRun<PipelineRunOutcome>(started.handle, progress);
         progress.finish();
-        out.result({ ...outcome, url: link }, () => describeRun(outcome));
+        const dq = Object.entries(outcome.quality.counts)
+          .map(([status, count]) => `${count} ${status}`)
+          .join(', ');
+        out.result({ ...outcome, url: link }, () =>
+          [describeRun(outcome), `  dq run ${outcome.quality.dqRunId}: ${dq}`].join('\n'),
+        );
       }
       return 0;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { ActivityFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { pipelineProgressQuery } from '../../workflows/definitions.ts';
@@ -12,6 +13,7 @@ describe('dailyPipeline through Temporal', () => {
   let local: Scratch;
   let writer: SourceWriter;
   let worker: TestWorker;
+  let settledItem: number;
 
   beforeAll(async () => {
     scratch = await createScratch();
@@ -29,6 +31,27 @@ describe('dailyPipeline through Temporal', () => {
         paidWith: i % 3 === 0 ? undefined : 'card',
       });
     }
+    // A line last changed two hours ago: past the lookback, so later runs leave its fact row alone.
+    const [settled] = await writer.rows<{ at: string }>(
+      'orders',
+      "SELECT DATE_FORMAT(NOW(6) - INTERVAL 2 HOUR, '%Y-%m-%d %H:%i:%s.%f') AS at",
+    );
+    const settledOrder = await writer.insert('orders', 'orders', {
+      customer_id: shop.customers[0],
+      employee_id: shop.employees[0],
+      subtotal_amount: '40.00',
+      total_amount: '40.00',
+      created_at: settled!.at,
+      updated_at: settled!.at,
+    });
+    settledItem = await writer.insert('orders', 'order_items', {
+      order_id: settledOrder,
+      product_id: shop.products[1],
+      quantity: 4,
+      unit_price: '10.00',
+      created_at: settled!.at,
+      updated_at: settled!.at,
+    });
     worker = await startTestWorker(scratch.config);
   });
   afterAll(async () => {
@@ -53,7 +76,9 @@ describe('dailyPipeline through Temporal', () => {
     expect(progress.phase).toBe('succeeded');
     expect(progress.runId).toBe(outcome.runId);
     expect(progress.tables.every((t) => t.state === 'extracted')).toBe(true);
-    expect(progress.tables.find((t) => t.table === 'orders.order_items')?.rows).toBe(40);
+    expect(progress.tables.find((t) => t.table === 'orders.order_items')?.rows).toBe(41);
+    expect(outcome.quality.blockingRules).toEqual([]);
+    expect(outcome.quality.counts.pass).toBeGreaterThan(0);
 
     const { rows: runs } = await worker.deps.warehouse.query(
       'select status, trigger, workflow_id from etl.runs order by run_id',
@@ -71,5 +96,42 @@ describe('dailyPipeline through Temporal', () => {
     }
     for (const c of await mirrorCounts(writer, worker.deps.warehouse))
       expect(c.mirror, c.table).toBe(c.source);
+  });
+
+  it('fails the run, without retrying, when an error-severity data-quality rule fails', async () => {
+    await worker.deps.warehouse.query(
+      'update dwh.fact_sales set net_amount = net_amount + 0.01 where order_item_id = $1',
+      [settledItem],
+    );
+    const started = await startDailyPipeline(
+      worker.temporal.client,
+      {},
+      { taskQueue: worker.taskQueue, workflowId: uniqueId('etl-daily-dq-test') },
+    );
+    const failure = await started.handle.result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ActivityFailure);
+    expect(cause?.cause).toMatchObject({ type: 'DqGateError', nonRetryable: true });
+    expect((cause?.cause as Error | undefined)?.message).toContain(
+      'fact_sales__net_amount_is_gross_minus_discount failed',
+    );
+    expect((await started.handle.query(pipelineProgressQuery)).phase).toBe('failed');
+
+    const history = await started.handle.fetchHistory();
+    const gateAttempts = history.events?.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runQualityGate',
+    );
+    expect(gateAttempts).toHaveLength(1);
+    const { rows } = await worker.deps.warehouse.query(
+      'select status, error from etl.runs where workflow_id = $1',
+      [started.workflowId],
+    );
+    expect(rows[0].status).toBe('failed');
+    expect(rows[0].error).toContain('data-quality gate');
+    await worker.deps.warehouse.query(
+      'update dwh.fact_sales set net_amount = net_amount - 0.01 where order_item_id = $1',
+      [settledItem],
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { PipelineDeps, SourceTable } from '../../pipeline/index.ts';
 import { activityDeps } from './activity-context.ts';
 import { createExtractActivities } from './extract-activities.ts';
 import { createPlanningActivities } from './planning-activities.ts';
+import { createQualityActivities } from './quality-activities.ts';
 import { createRunActivities } from './run-activities.ts';
 import { createTransformActivities } from './transform-activities.ts';
 
@@ -21,6 +22,7 @@ export function createActivities(pipeline: PipelineDeps, options: ActivityOption
     ...createPlanningActivities(deps),
     ...createExtractActivities(deps),
     ...createTransformActivities(deps),
+    ...createQualityActivities(deps),
   };
 }
 
