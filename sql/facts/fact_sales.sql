@@ -1,7 +1,8 @@
 -- fact_sales at order-line grain for the affected orders: each line keyed to the dimension versions
 -- valid when its order was created (the earliest version when the order predates them all), merged by
 -- order_item_id so that any number of reruns gives the same table; unchanged rows are not rewritten.
-create temp table _fact_rows on commit drop as
+-- Keys that depend only on the order are resolved once per order, not once per line.
+{% set fact_rows %}
 with orders as (
   select o.*
   from {{ source('orders', 'orders') }} o
@@ -26,50 +27,86 @@ settled_payments as (
   where p.status in ('succeeded', 'refunded') and p._deleted_at is null
   order by p.order_id, p.created_at desc, p.id desc
 ),
-final as (
+keyed_orders as (
   select
     -- ids
-    l.id as order_item_id,
-    l.order_id,
+    o.id as order_id,
     -- keys
     coalesce(dd.date_key, 0) as order_date_key,
     coalesce(c.customer_key, 0) as customer_key,
-    coalesce(p.product_key, 0) as product_key,
     coalesce(e.employee_key, 0) as employee_key,
     coalesce(r.region_key, 0) as region_key,
     coalesce(pm.payment_method_key, 0) as payment_method_key,
     -- status
     o.status as order_status,
     o.status in ('paid', 'shipped', 'delivered') as is_revenue,
-    -- amounts
-    l.quantity,
-    l.unit_price,
-    (l.quantity * l.unit_price)::numeric(14,2) as gross_amount,
-    l.discount_amount,
-    (l.quantity * l.unit_price - l.discount_amount)::numeric(14,2) as net_amount,
     o.currency,
     -- timestamps
     o.created_at as order_created_at,
-    greatest(l.updated_at, o.updated_at) as source_updated_at,
-    l._deleted_at as deleted_at
-  from lines l
-  join orders o on o.id = l.order_id
+    o.updated_at as order_updated_at
+  from orders o
   left join {{ ref('dim_customer') }} c
     on c.customer_id = o.customer_id
    and o.created_at < c.valid_to and (o.created_at >= c.valid_from or c.version = 1)
-  left join {{ ref('dim_product') }} p
-    on p.product_id = l.product_id
-   and o.created_at < p.valid_to and (o.created_at >= p.valid_from or p.version = 1)
   left join {{ ref('dim_employee') }} e
     on e.employee_id = o.employee_id
    and o.created_at < e.valid_to and (o.created_at >= e.valid_from or e.version = 1)
   left join {{ ref('dim_region') }} r on r.region_id = c.region_id
   left join settled_payments sp on sp.order_id = o.id
   left join {{ ref('dim_payment_method') }} pm on pm.payment_method_id = sp.method
-  left join {{ ref('dim_date') }} dd
-    on dd.date_key = to_char(o.created_at at time zone {{ var('business_tz') | lit }}, 'YYYYMMDD')::integer
+  left join {{ ref('dim_date') }} dd on dd.full_date = (o.created_at at time zone {{ var('business_tz') | lit }})::date
+),
+final as (
+  select
+    -- ids
+    l.id as order_item_id,
+    l.order_id,
+    -- keys
+    ko.order_date_key,
+    ko.customer_key,
+    coalesce(p.product_key, 0) as product_key,
+    ko.employee_key,
+    ko.region_key,
+    ko.payment_method_key,
+    -- status
+    ko.order_status,
+    ko.is_revenue,
+    -- amounts
+    l.quantity,
+    l.unit_price,
+    (l.quantity * l.unit_price)::numeric(14,2) as gross_amount,
+    l.discount_amount,
+    (l.quantity * l.unit_price - l.discount_amount)::numeric(14,2) as net_amount,
+    ko.currency,
+    -- timestamps
+    ko.order_created_at,
+    greatest(l.updated_at, ko.order_updated_at) as source_updated_at,
+    l._deleted_at as deleted_at
+  from lines l
+  join keyed_orders ko on ko.order_id = l.order_id
+  left join {{ ref('dim_product') }} p
+    on p.product_id = l.product_id
+   and ko.order_created_at < p.valid_to and (ko.order_created_at >= p.valid_from or p.version = 1)
 )
-select * from final;
+select * from final
+{% endset %}
+{% set columns %}
+  order_item_id, order_id, order_date_key, customer_key, product_key, employee_key, region_key,
+  payment_method_key, order_status, is_revenue, quantity, unit_price, gross_amount, discount_amount,
+  net_amount, currency, order_created_at, source_updated_at, deleted_at
+{% endset %}
+
+{% if not is_incremental() %}
+-- first load: the table is empty (the runner defers its secondary indexes around this model)
+select 0 as before_count, 0 as newly_deleted;
+
+insert into {{ ref('fact_sales') }} ({{ columns }}, etl_run_id)
+select {{ columns }}, {{ var('run_id') | lit }}
+from ({{ fact_rows }}) as k;
+
+{% else %}
+create temp table _fact_rows on commit drop as
+{{ fact_rows }};
 
 select count(*) as before_count from {{ ref('fact_sales') }};
 
@@ -78,19 +115,6 @@ from _fact_rows k
 join {{ ref('fact_sales') }} f on f.order_item_id = k.order_item_id
 where k.deleted_at is not null and f.deleted_at is null;
 
-{% if not is_incremental() %}
--- first load: the table is empty (the runner defers its secondary indexes around this model)
-insert into {{ ref('fact_sales') }} (
-  order_item_id, order_id, order_date_key, customer_key, product_key, employee_key, region_key,
-  payment_method_key, order_status, is_revenue, quantity, unit_price, gross_amount, discount_amount,
-  net_amount, currency, order_created_at, source_updated_at, deleted_at, etl_run_id
-)
-select
-  order_item_id, order_id, order_date_key, customer_key, product_key, employee_key, region_key,
-  payment_method_key, order_status, is_revenue, quantity, unit_price, gross_amount, discount_amount,
-  net_amount, currency, order_created_at, source_updated_at, deleted_at, {{ var('run_id') | lit }}
-from _fact_rows;
-{% else %}
 merge into {{ ref('fact_sales') }} as f
 using _fact_rows as k
 on f.order_item_id = k.order_item_id
@@ -123,16 +147,14 @@ when matched and (
   deleted_at = k.deleted_at,
   loaded_at = now(),
   etl_run_id = {{ var('run_id') | lit }}
-when not matched then insert (
-  order_item_id, order_id, order_date_key, customer_key, product_key, employee_key, region_key,
-  payment_method_key, order_status, is_revenue, quantity, unit_price, gross_amount, discount_amount,
-  net_amount, currency, order_created_at, source_updated_at, deleted_at, etl_run_id
-) values (
+when not matched then insert ({{ columns }}, etl_run_id)
+values (
   k.order_item_id, k.order_id, k.order_date_key, k.customer_key, k.product_key, k.employee_key, k.region_key,
   k.payment_method_key, k.order_status, k.is_revenue, k.quantity, k.unit_price, k.gross_amount, k.discount_amount,
   k.net_amount, k.currency, k.order_created_at, k.source_updated_at, k.deleted_at, {{ var('run_id') | lit }}
 );
+
+drop table _fact_rows;
 {% endif %}
 
 select count(*) as after_count from {{ ref('fact_sales') }};
-drop table _fact_rows;

@@ -4,7 +4,9 @@
 with orders as (
   select o.customer_id, o.employee_id
   from {{ source('orders', 'orders') }} o
+{% if is_incremental() %}
   join _affected_orders a on a.order_id = o.id
+{% endif %}
 ),
 new_customers as (
   insert into {{ ref('dim_customer') }} (customer_id, email, full_name, version, valid_from, is_current, is_inferred, row_hash, etl_run_id)
@@ -25,7 +27,9 @@ new_products as (
   insert into {{ ref('dim_product') }} (product_id, sku, product_name, version, valid_from, is_current, is_inferred, row_hash, etl_run_id)
   select distinct oi.product_id, 'unknown', 'Unknown (inferred)', 1, timestamptz '1900-01-01 00:00:00+00', true, true, '', {{ var('run_id') | lit }}
   from {{ source('orders', 'order_items') }} oi
+{% if is_incremental() %}
   join _affected_orders a on a.order_id = oi.order_id
+{% endif %}
   where not exists (select 1 from {{ ref('dim_product') }} d where d.product_id = oi.product_id)
   returning 1
 )
