@@ -45,9 +45,14 @@ export async function connectTemporal(
   };
 }
 
+/** A page of the Temporal UI for this namespace, e.g. `workflows` (the list). */
+export function temporalUiUrl(config: Config, page: string): string {
+  const host = config.TEMPORAL_ADDRESS.replace(/:\d+$/, '');
+  return `http://${host}:${TEMPORAL_UI_PORT}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/${page}`;
+}
+
 /** The Temporal UI page of a workflow (its history), for people following a run. */
 export function temporalUiLink(config: Config, workflowId: string, runId?: string): string {
-  const host = config.TEMPORAL_ADDRESS.replace(/:\d+$/, '');
-  const base = `http://${host}:${TEMPORAL_UI_PORT}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+  const base = temporalUiUrl(config, `workflows/${encodeURIComponent(workflowId)}`);
   return runId ? `${base}/${runId}/history` : base;
 }
