@@ -19,8 +19,9 @@ export interface TemporalClient {
  */
 export async function connectTemporal(
   config: Config,
-  probeTimeoutMs: number = TEMPORAL_PROBE_TIMEOUT_MS,
+  options: { probeTimeoutMs?: number; hint?: string } = {},
 ): Promise<TemporalClient> {
+  const probeTimeoutMs = options.probeTimeoutMs ?? TEMPORAL_PROBE_TIMEOUT_MS;
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({
@@ -34,7 +35,7 @@ export async function connectTemporal(
     throw new InfraError(`Temporal does not answer at ${config.TEMPORAL_ADDRESS}`, {
       retryable: true,
       cause: error,
-      hint: 'start it with: techmarket infra up   (or run in this process with --local)',
+      hint: options.hint ?? 'start it with: techmarket infra up',
     });
   }
   const open = connection;

@@ -126,7 +126,9 @@ type EtlRequest =
 async function runThroughTemporal(out: Output, request: EtlRequest, detach: boolean): Promise<number> {
   const cfg = config();
   const tables = selectSourceTables(request.tables).map(qualifiedName);
-  const temporal = await connectTemporal(cfg);
+  const temporal = await connectTemporal(cfg, {
+    hint: 'start it with: techmarket infra up   (or run in this process with --local)',
+  });
   try {
     const taskQueue = etlTaskQueue();
     const options = { taskQueue, timeZone: cfg.BUSINESS_TZ };
