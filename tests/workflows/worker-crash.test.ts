@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../core/paths.ts';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
@@ -114,6 +114,38 @@ describe('the ETL worker process', () => {
     expect(state[0]).toEqual({ facts: 0, watermarks: 0, batches: 0 });
   });
 
+  it('on a cancellation request from Temporal, finishes the extract under way, records the run failed and ends Canceled', async () => {
+    const run = await startDailyPipeline(
+      temporal.client,
+      {},
+      { taskQueue, workflowId: uniqueId('etl-daily-ui-cancel') },
+    );
+    expect(await waitForOrderItemsCopy(query, dwhName())).toBe(true);
+    await run.handle.cancel();
+
+    const failure = await run.handle.result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect((await run.handle.describe()).status.name).toBe('CANCELLED');
+    const { rows: runs } = await query(
+      'select run_id, status, error from etl.runs order by run_id desc limit 1',
+    );
+    expect(runs[0]).toMatchObject({ status: 'failed', error: 'cancelled from Temporal' });
+    // The workflow waited for the extract under way to end before it dropped the run's batches.
+    const { rows: steps } = await query(
+      `select status, rows_loaded::int as rows from etl.run_steps where run_id = $1 and target = 'orders.order_items'`,
+      [runs[0].run_id],
+    );
+    expect(steps).toEqual([{ status: 'succeeded', rows: LINES }]);
+    const { rows: state } = await query(
+      `select (select count(*)::int from dwh.fact_sales) as facts,
+              (select count(*)::int from pg_tables where schemaname = 'stg' and tablename ~ '__r[0-9]+$') as batches,
+              (select count(*)::int from pg_stat_activity where datname = $1 and query ilike 'copy stg.%') as copies`,
+      [dwhName()],
+    );
+    expect(state[0]).toEqual({ facts: 0, batches: 0, copies: 0 });
+  });
+
   it('killed mid-extract and started again: the run completes and the warehouse equals the sources', async () => {
     const run = await startDailyPipeline(
       temporal.client,
@@ -131,7 +163,7 @@ describe('the ETL worker process', () => {
     expect(items.resumed).toBe(true);
 
     const { rows: runs } = await query('select status from etl.runs order by run_id');
-    expect(runs.map((r) => r.status)).toEqual(['failed', 'succeeded']);
+    expect(runs.map((r) => r.status)).toEqual(['failed', 'failed', 'succeeded']);
     const { rows: dupes } = await query(
       `select count(*)::int - count(distinct id)::int as n from stg.orders__order_items`,
     );
