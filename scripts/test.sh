@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 npx tsc --noEmit -p .
-npx biome check .
+npx biome check --error-on-warnings .
 npx vitest run "$@"

@@ -1,4 +1,4 @@
-import { type Migration, Migrator, type MigrationResult } from 'kysely';
+import { type Migration, type MigrationResult, Migrator } from 'kysely';
 import type { SourceDatabase } from '../core/config.ts';
 import { TechmarketError } from '../core/errors.ts';
 import { createMysqlKysely } from '../core/mysql-pool.ts';

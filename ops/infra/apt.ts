@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { exec } from '../../core/exec.ts';
 import { InfraError } from '../../core/errors.ts';
+import { exec } from '../../core/exec.ts';
 
 let updated = false;
 

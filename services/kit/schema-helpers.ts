@@ -11,10 +11,7 @@ export function withStandardColumns<T extends string, C extends string>(
     .addColumn('id', 'bigint', (c) => c.primaryKey().autoIncrement())
     .addColumn('created_at', sql`datetime(6)`, (c) => c.notNull().defaultTo(sql`current_timestamp(6)`))
     .addColumn('updated_at', sql`datetime(6)`, (c) =>
-      c
-        .notNull()
-        .defaultTo(sql`current_timestamp(6)`)
-        .modifyEnd(sql`on update current_timestamp(6)`),
+      c.notNull().defaultTo(sql`current_timestamp(6)`).modifyEnd(sql`on update current_timestamp(6)`),
     );
 }
 

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createPool } from 'mysql2/promise';
 import pg from 'pg';
-import {
-  type Config,
-  loadConfig,
-  SOURCE_DATABASES,
-  type SourceDatabase,
-  sourceUrl,
-} from '../../core/config.ts';
+import { type Config, loadConfig, SOURCE_DATABASES, sourceUrl } from '../../core/config.ts';
 import { migrateSourceDatabase } from '../../services/source-migrations.ts';
 import { migrateWarehouse } from '../../warehouse/index.ts';
 

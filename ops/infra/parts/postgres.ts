@@ -4,7 +4,7 @@ import pg from 'pg';
 import { exec, spawnDetached } from '../../../core/exec.ts';
 import { LOG_DIR, STATE_DIR } from '../../../core/paths.ts';
 import { aptInstall } from '../apt.ts';
-import type { InfraContext, InfraPart } from '../part.ts';
+import type { InfraPart } from '../part.ts';
 import { ownedDir, systemUser } from '../system-user.ts';
 
 const PG_MAJOR = 15;

@@ -7,7 +7,14 @@ import {
   withStandardColumns,
 } from '../../kit/schema-helpers.ts';
 
-export const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'] as const;
+export const ORDER_STATUSES = [
+  'pending_payment',
+  'paid',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'refunded',
+] as const;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await withStandardColumns(db.schema.createTable('regions'))

@@ -1,7 +1,19 @@
 import { type Kysely, sql } from 'kysely';
-import { CURRENCY, createUpdatedAtIndex, MONEY, oneOf, withStandardColumns } from '../../kit/schema-helpers.ts';
+import {
+  CURRENCY,
+  createUpdatedAtIndex,
+  MONEY,
+  oneOf,
+  withStandardColumns,
+} from '../../kit/schema-helpers.ts';
 
-export const PAYMENT_METHODS = ['card', 'apple_pay', 'google_pay', 'bank_transfer', 'cash_on_delivery'] as const;
+export const PAYMENT_METHODS = [
+  'card',
+  'apple_pay',
+  'google_pay',
+  'bank_transfer',
+  'cash_on_delivery',
+] as const;
 export const PAYMENT_STATUSES = ['pending', 'succeeded', 'failed', 'refunded'] as const;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
