@@ -1,9 +1,22 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { UsageError } from '../core/errors.ts';
 import type { Output } from './output.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/** A comma-separated list flag (`--tables a,b`): absent or empty gives []. */
+export const listFlagSchema = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
 
 /** One verb of the `techmarket` command: its words, its flags (validated with zod) and its action. */
 export interface Command<S extends z.ZodType = z.ZodType> {

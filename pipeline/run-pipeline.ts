@@ -113,6 +113,8 @@ export async function runPipeline(
   } catch (error) {
     const message = error instanceof TechmarketError ? error.message : (error as Error).message;
     await finishRun(deps.warehouse, runId, message).catch(() => {});
+    // An in-process run is not resumed: its batches are garbage now.
+    await dropRunBatches(deps.warehouse, [runId]).catch(() => {});
     throw error;
   } finally {
     // Closing the session releases the run lock whatever state it is in.

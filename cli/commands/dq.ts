@@ -18,20 +18,9 @@ import {
   selectRules,
 } from '../../dq/index.ts';
 import { createPipelineDeps } from '../../pipeline/index.ts';
-import { defineCommand } from '../command.ts';
+import { defineCommand, listFlagSchema } from '../command.ts';
 import type { Output } from '../output.ts';
 
-const listSchema = z
-  .string()
-  .optional()
-  .transform((v) =>
-    v
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : [],
-  );
 const runIdSchema = z.coerce.number().int('must be a whole number').positive('must be a run id').optional();
 /** Samples shown per failing rule on a terminal; the HTML report and --json have them all. */
 const SAMPLES_SHOWN = 5;
@@ -92,7 +81,7 @@ export const dqRunCommand = defineCommand({
     '--rules a,b     only these rules (names as in techmarket dq rules)',
     '--html FILE     also write the HTML report to FILE',
   ],
-  schema: z.object({ rules: listSchema, html: z.string().min(1, 'needs a file name').optional() }),
+  schema: z.object({ rules: listFlagSchema, html: z.string().min(1, 'needs a file name').optional() }),
   async run(flags, out) {
     const rules = selectedRules(flags.rules);
     const deps = createPipelineDeps(config());

@@ -25,20 +25,9 @@ import {
   startTablePipeline,
 } from '../../workflows/start-workflows.ts';
 import { taskQueueHasWorker } from '../../workflows/task-queue.ts';
-import { defineCommand } from '../command.ts';
+import { defineCommand, listFlagSchema } from '../command.ts';
 import { type Output, renderTable } from '../output.ts';
 
-const tablesSchema = z
-  .string()
-  .optional()
-  .transform((v) =>
-    v
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : [],
-  );
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
 /** One progress line for the whole run: rows over all tables, then each transform step. */
@@ -62,29 +51,35 @@ function progressReporter(out: Output): PipelineProgress & { finish(): void } {
   };
 }
 
+/** Written rows of one target: staging merges report one count, models inserted/updated/deleted. */
+function describeWrites(t: PipelineRunSummary['transform']['targets'][number]): string {
+  if (t.target.startsWith('stg.'))
+    return `${formatCount(t.merged)} merged${t.deleted ? `, ${t.deleted} deleted` : ''}`;
+  return `+${formatCount(t.inserted)} ~${formatCount(t.updated)} -${formatCount(t.deleted)}`;
+}
+
 function describeRun(summary: PipelineRunSummary): string {
-  const lines = [
-    `run ${summary.runId} succeeded in ${summary.seconds.toFixed(1)}s (${summary.transform.incremental ? 'incremental' : 'first full load'})`,
-    '',
-  ];
+  const kind = summary.transform.incremental ? 'incremental' : 'first full load';
   const rows = [
     ...summary.extracts.map((e) => ({
       step: 'extract',
       target: e.table,
-      rows: formatCount(e.rows),
-      mode: e.mode,
+      rows: `${formatCount(e.rows)} rows`,
+      note: e.mode,
     })),
     ...summary.transform.targets.map((t) => ({
-      step: 'merge',
+      step: t.target.startsWith('stg.') ? 'stage' : 'build',
       target: t.target,
-      rows: `+${t.inserted} ~${t.updated} -${t.deleted}${t.target.startsWith('stg.') ? ` (${t.merged} merged)` : ''}`,
-      mode: `${(t.durationMs / 1000).toFixed(2)}s`,
+      rows: describeWrites(t),
+      note: `${(t.durationMs / 1000).toFixed(2)}s`,
     })),
   ];
   const width = Math.max(...rows.map((r) => r.target.length));
-  for (const r of rows)
-    lines.push(`  ${r.step.padEnd(8)} ${r.target.padEnd(width)}  ${r.rows.padEnd(22)} ${r.mode}`);
-  return lines.join('\n');
+  return [
+    `run ${summary.runId} succeeded in ${summary.seconds.toFixed(1)}s (${kind})`,
+    '',
+    ...rows.map((r) => `  ${r.step.padEnd(8)} ${r.target.padEnd(width)}  ${r.rows.padEnd(24)} ${r.note}`),
+  ].join('\n');
 }
 
 async function runLocally(
@@ -237,7 +232,7 @@ export const etlRunCommand = defineCommand({
     'Through Temporal by default (workflow id etl-daily-<business date>); fails if Temporal does not answer.',
   ],
   schema: z
-    .object({ tables: tablesSchema, local: z.boolean().optional(), detach: z.boolean().optional() })
+    .object({ tables: listFlagSchema, local: z.boolean().optional(), detach: z.boolean().optional() })
     .refine((f) => !(f.local && f.detach), { message: 'cannot be combined with --local', path: ['detach'] }),
   async run(flags, out) {
     if (flags.local) return runLocally(out, { tables: flags.tables, kind: 'incremental' });
@@ -267,7 +262,7 @@ export const etlBackfillCommand = defineCommand({
     .object({
       from: dateSchema,
       to: dateSchema,
-      tables: tablesSchema,
+      tables: listFlagSchema,
       local: z.boolean().optional(),
       detach: z.boolean().optional(),
     })

@@ -4,23 +4,11 @@ import { LOG_DIR } from '../../core/paths.ts';
 import { infraDown, infraStatus, infraUp, selectParts } from '../../ops/infra/infra.ts';
 import type { InfraContext } from '../../ops/infra/part.ts';
 import { INFRA_PARTS } from '../../ops/infra/parts/index.ts';
-import { defineCommand } from '../command.ts';
+import { defineCommand, listFlagSchema } from '../command.ts';
 import type { Output } from '../output.ts';
 
 const partsFlag = { parts: { type: 'string' } } as const;
-const partsSchema = z.object({
-  parts: z
-    .string()
-    .optional()
-    .transform((v) =>
-      v
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [],
-    ),
-});
+const partsSchema = z.object({ parts: listFlagSchema });
 const partsHelp = [`--parts a,b      only these parts (${INFRA_PARTS.map((p) => p.name).join(', ')})`];
 
 function context(out: Output): InfraContext {
