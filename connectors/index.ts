@@ -1,6 +1,5 @@
 export { LoadError, SourceError } from './errors.ts';
 export {
-  compareCursors,
   type ExtractRequest,
   type ExtractResult,
   extractRows,

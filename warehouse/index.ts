@@ -20,3 +20,4 @@ export {
   mergeBatch,
   type StagingTableSpec,
 } from './staging-store.ts';
+export { analyzeIfStale } from './statistics.ts';

@@ -42,19 +42,9 @@ export interface ExtractPage {
 export interface ExtractResult {
   rows: number;
   upperBound: string;
-  /** The greatest (updated_at, id) read: the watermark this extract can justify. */
-  maxCursor: KeysetCursor | undefined;
 }
 
 const q = (identifier: string) => `\`${identifier.replaceAll('`', '``')}\``;
-
-/** Compares two cursors in (updated_at, id) order; ids compare as integers. */
-export function compareCursors(a: KeysetCursor, b: KeysetCursor): number {
-  if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? -1 : 1;
-  const ai = BigInt(a.id);
-  const bi = BigInt(b.id);
-  return ai === bi ? 0 : ai < bi ? -1 : 1;
-}
 
 /**
  * Streams a source table's rows past a position, in one consistent snapshot, bounded above by the
@@ -80,17 +70,12 @@ export async function extractRows(
     }
     let position = request.after;
     let total = 0;
-    let maxCursor: KeysetCursor | undefined;
     for (;;) {
       const { sql, params } = pageQuery(request, position, upperBound);
       let pageCount = 0;
       await streamQuery(connection, sql, params, request.chunkRows, async (rows) => {
         const last = rows[rows.length - 1]!;
         position = { updatedAt: String(last[cursorIndex]), id: String(last[keyIndex]) };
-        for (const row of rows) {
-          const cursor = { updatedAt: String(row[cursorIndex]), id: String(row[keyIndex]) };
-          if (maxCursor === undefined || compareCursors(cursor, maxCursor) > 0) maxCursor = cursor;
-        }
         pageCount += rows.length;
         await sink({ rows, position });
       });
@@ -98,7 +83,7 @@ export async function extractRows(
       if (pageCount < request.pageRows) break;
     }
     await connection.query('COMMIT');
-    return { rows: total, upperBound, maxCursor };
+    return { rows: total, upperBound };
   } catch (error) {
     await connection.query('ROLLBACK').catch(() => {});
     throw SourceError.wrap(error, `extract from ${request.table}`);
@@ -146,8 +131,11 @@ function pageQuery(
     order = `${cursor}, ${key}`;
   }
   params.push(request.pageRows);
+  // A first load walks the primary key; left to itself the optimizer takes the updated_at index for
+  // the bound and sorts every page (3.3x slower at 3.5M rows).
+  const hint = request.mode === 'full' ? ' FORCE INDEX (PRIMARY)' : '';
   return {
-    sql: `SELECT ${columns} FROM ${q(request.table)} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+    sql: `SELECT ${columns} FROM ${q(request.table)}${hint} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
     params,
   };
 }

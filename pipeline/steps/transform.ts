@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import {
   advanceWatermark,
+  analyzeIfStale,
   batchTable,
   countFrom,
   deferSecondaryIndexes,
   dropBatch,
+  ensureMirror,
   finishStep,
   getStep,
   type ModelResult,
@@ -14,7 +16,7 @@ import {
   startStep,
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
-import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+import { qualifiedName, SOURCE_TABLES, type SourceTable, stagingSpec } from '../source-tables.ts';
 import type { ExtractTableResult } from './extract-table.ts';
 import { reconcileDeletes } from './reconcile-deletes.ts';
 
@@ -29,8 +31,6 @@ const DIMENSION_MODELS = [
 ] as const;
 
 const TRANSFORM_LOCK = 'techmarket.transform';
-/** A table that changed by this many rows gets fresh planner statistics before the next model reads it. */
-const ANALYZE_AFTER_ROWS = 10_000;
 
 export interface TransformInput {
   runId: number;
@@ -66,6 +66,9 @@ export async function transform(
   const targets: TargetCounts[] = [];
   try {
     await client.query('begin');
+    // The models read every configured mirror, also of tables this run did not extract (or a first
+    // run limited with --tables): make sure each exists, empty if never loaded.
+    for (const table of SOURCE_TABLES) await ensureMirror(client, deps.renderer, stagingSpec(table));
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [TRANSFORM_LOCK]);
     // Big merges: let this transaction's sorts and hashes stay in memory.
     await client.query("set local work_mem = '256MB'");
@@ -96,9 +99,7 @@ export async function transform(
       const dedupe = extracts.get(name)!.resumed || table.mode === 'cdc';
       const merged = await mergeBatch(client, deps.renderer, stagingSpec(table), batch, input.runId, dedupe);
       batches[name] = batch;
-      // Fresh statistics after a big change, or the models below plan for an empty table.
-      if (merged >= ANALYZE_AFTER_ROWS)
-        await client.query(`analyze ${mirrorTable(table.database, table.table)}`);
+      await analyzeIfStale(client, mirrorTable(table.database, table.table), merged + deleted);
       await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: deleted });
       targets.push({
         target: `stg.${name}`,
@@ -127,8 +128,7 @@ export async function transform(
       const result = await run(model, 'dims');
       const counts = { inserted: countFrom(result, 'inserted'), updated: countFrom(result, 'updated') };
       await recordModel(client, input.runId, result, targets, counts);
-      // the fact model joins every dimension: plans made on stale statistics cost minutes at scale
-      if (counts.inserted + counts.updated >= ANALYZE_AFTER_ROWS) await client.query(`analyze dwh.${model}`);
+      await analyzeIfStale(client, `dwh.${model}`, counts.inserted + counts.updated);
     }
     const affected = await run('affected_orders', 'facts');
     await finishStep(client, input.runId, 'transform', 'affected_orders', {
