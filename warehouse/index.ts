@@ -17,6 +17,8 @@ export {
   dropBatch,
   ensureBatch,
   ensureMirror,
+  isMirrorEmpty,
+  type MergeOutcome,
   mergeBatch,
   type StagingTableSpec,
 } from './staging-store.ts';

@@ -34,18 +34,34 @@ export async function ensureMirror(
   );
 }
 
-/** Creates (or finds, when a run resumes) the run's batch table for one source table. */
+/**
+ * Creates (or finds, when a run resumes) the run's batch table for one source table. A first load's
+ * batch is logged, because it becomes the mirror itself (see `mergeBatch`).
+ */
 export async function ensureBatch(
   client: pg.ClientBase,
   renderer: SqlRenderer,
   spec: StagingTableSpec,
   runId: number,
+  options: { firstLoad: boolean },
 ): Promise<string> {
   const batch = batchTable(spec.database, spec.table, runId);
   await client.query(
-    renderer.render('staging/create_batch_table.sql', { batch, columns: columnsWithTypes(spec) }),
+    renderer.render('staging/create_batch_table.sql', {
+      batch,
+      columns: columnsWithTypes(spec),
+      logged: options.firstLoad,
+    }),
   );
   return batch;
+}
+
+export async function isMirrorEmpty(client: pg.ClientBase, spec: StagingTableSpec): Promise<boolean> {
+  const mirror = mirrorTable(spec.database, spec.table);
+  const { rows } = await client.query<{ empty: boolean }>(
+    `select not exists (select 1 from ${mirror}) as empty`,
+  );
+  return rows[0]!.empty;
 }
 
 /** The batch's last keyset position, from which an interrupted extract resumes. */
@@ -68,9 +84,17 @@ export async function batchResumePoint(
   return row ? { updatedAt: row.updated_at, id: row.id, rows: Number(row.total) } : undefined;
 }
 
+export interface MergeOutcome {
+  /** Rows written to the mirror. */
+  rows: number;
+  /** The batch became the mirror (a first load): there is no batch left to drop. */
+  adopted: boolean;
+}
+
 /**
- * Merges a batch into its mirror (see sql/staging/merge_batch.sql) and returns rows written; into an
- * empty mirror (a first load) it inserts, indexing afterwards.
+ * Merges a batch into its mirror (see sql/staging/merge_batch.sql). On a first load the logged batch
+ * simply becomes the mirror, keys and indexes built afterwards: copying millions of rows from one
+ * table to the other was a third of the first load's time.
  */
 export async function mergeBatch(
   client: pg.ClientBase,
@@ -79,13 +103,13 @@ export async function mergeBatch(
   batch: string,
   runId: number,
   dedupe: boolean,
-): Promise<number> {
+): Promise<MergeOutcome> {
   const columns = spec.columns.map((c) => c.name);
   const mirror = mirrorTable(spec.database, spec.table);
-  const { rows } = await client.query<{ empty: boolean }>(
-    `select not exists (select 1 from ${mirror}) as empty`,
-  );
-  const empty = rows[0]!.empty;
+  const empty = await isMirrorEmpty(client, spec);
+  if (empty && !dedupe && (await isLogged(client, batch))) {
+    return { rows: await adoptBatchAsMirror(client, renderer, spec, batch, runId), adopted: true };
+  }
   const restoreIndexes = empty ? await deferSecondaryIndexes(client, mirror) : async () => {};
   const result = await client.query(
     renderer.render('staging/merge_batch.sql', {
@@ -101,7 +125,40 @@ export async function mergeBatch(
     }),
   );
   await restoreIndexes();
-  return result.rowCount ?? 0;
+  return { rows: result.rowCount ?? 0, adopted: false };
+}
+
+async function isLogged(client: pg.ClientBase, table: string): Promise<boolean> {
+  const { rows } = await client.query<{ logged: boolean }>(
+    "select relpersistence = 'p' as logged from pg_class where oid = $1::regclass",
+    [table],
+  );
+  return rows[0]?.logged === true;
+}
+
+/** Renames the batch into the (empty) mirror's place and gives it the mirror's columns, key and indexes. */
+async function adoptBatchAsMirror(
+  client: pg.ClientBase,
+  renderer: SqlRenderer,
+  spec: StagingTableSpec,
+  batch: string,
+  runId: number,
+): Promise<number> {
+  const mirror = mirrorTable(spec.database, spec.table);
+  await client.query(`drop table ${mirror}`);
+  await client.query(`alter table ${batch} rename to ${ident(`${spec.database}__${spec.table}`)}`);
+  // Constant defaults: PostgreSQL records them once instead of rewriting the table.
+  await client.query(
+    `alter table ${mirror}
+       add column _loaded_at timestamptz not null default now(),
+       add column _etl_run_id bigint default ${Number(runId)},
+       add column _deleted_at timestamptz`,
+  );
+  await client.query(`alter table ${mirror} alter column _etl_run_id drop default`);
+  await client.query(`alter table ${mirror} add primary key (${ident(spec.primaryKey)})`);
+  await ensureMirror(client, renderer, spec); // the secondary indexes, as the template declares them
+  const { rows } = await client.query<{ n: string }>(`select count(*)::text as n from ${mirror}`);
+  return Number(rows[0]!.n);
 }
 
 export async function dropBatch(client: pg.ClientBase, batch: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
   finishStep,
   getStep,
   heartbeatRun,
+  isMirrorEmpty,
   readWatermark,
   startStep,
   type Watermark,
@@ -60,7 +61,6 @@ export async function extractTable(
   const client = await deps.warehouse.connect();
   try {
     await ensureMirror(client, deps.renderer, spec);
-    const batch = await ensureBatch(client, deps.renderer, spec, input.runId);
     const previous = await getStep(client, input.runId, 'extract', name);
     if (previous?.status === 'succeeded') {
       // A retried activity after the extract finished: nothing left to do.
@@ -85,6 +85,8 @@ export async function extractTable(
       mode = 'full';
     }
     upperBound ??= await readSourceClock(source, table.safetyLagSeconds);
+    const firstLoad = mode === 'full' && input.kind === 'incremental' && (await isMirrorEmpty(client, spec));
+    const batch = await ensureBatch(client, deps.renderer, spec, input.runId, { firstLoad });
     await startStep(client, input.runId, 'extract', name, { mode, since, upperBound });
     const resumeAt = await batchResumePoint(client, spec, batch, mode);
     const after: KeysetCursor | undefined = resumeAt

@@ -86,6 +86,7 @@ export async function transform(
     }
 
     const batches: Record<string, string> = {};
+    const batchesToDrop: string[] = [];
     for (const table of input.tables) {
       const name = qualifiedName(table);
       onStep(`stg ${name}`);
@@ -97,8 +98,17 @@ export async function transform(
           : 0;
       const batch = batchTable(table.database, table.table, input.runId);
       const dedupe = extracts.get(name)!.resumed || table.mode === 'cdc';
-      const merged = await mergeBatch(client, deps.renderer, stagingSpec(table), batch, input.runId, dedupe);
-      batches[name] = batch;
+      const { rows: merged, adopted } = await mergeBatch(
+        client,
+        deps.renderer,
+        stagingSpec(table),
+        batch,
+        input.runId,
+        dedupe,
+      );
+      // An adopted batch is the mirror now, holding exactly this run's rows.
+      batches[name] = adopted ? mirrorTable(table.database, table.table) : batch;
+      if (!adopted) batchesToDrop.push(batch);
       await analyzeIfStale(client, mirrorTable(table.database, table.table), merged + deleted);
       await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: deleted });
       targets.push({
@@ -151,7 +161,7 @@ export async function transform(
         if (extract.watermarkAfter) await advanceWatermark(client, name, extract.watermarkAfter, input.runId);
       }
     }
-    for (const batch of Object.values(batches)) await dropBatch(client, batch);
+    for (const batch of batchesToDrop) await dropBatch(client, batch);
     await client.query('commit');
     return { incremental, targets };
   } catch (error) {
