@@ -120,6 +120,8 @@ export const postgresPart: InfraPart = {
     await superuserSql(
       `${verb} role ${quoteIdent(role)} with login createdb createrole password ${quoteLiteral(password)}`,
     );
+    // Dropping a scratch database WITH (FORCE) must be able to end autovacuum workers inside it.
+    await superuserSql(`grant pg_signal_backend to ${quoteIdent(role)}`);
     const dbExists = await superuserSql(
       `select 1 from pg_database where datname = ${quoteLiteral(database)}`,
     );
