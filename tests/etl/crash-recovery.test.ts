@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../core/paths.ts';
 import { createPipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { seedBigOrder, waitForOrderItemsCopy } from '../support/big-order.ts';
 import { createScratch, type Scratch, scratchEnv } from '../support/scratch.ts';
-import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { SourceWriter } from '../support/source-writer.ts';
 import {
   factDailyTotals,
   mirrorCounts,
@@ -23,26 +24,7 @@ describe('a run killed during COPY', () => {
     scratch = await createScratch();
     clean = await createScratch({ sourcesOf: scratch });
     writer = new SourceWriter(scratch.config);
-    const shop = await seedSmallShop(writer);
-    const { orderId } = await placeOrder(writer, {
-      customerId: shop.customers[0]!,
-      employeeId: shop.employees[0]!,
-      lines: [{ productId: shop.products[0]!, quantity: 1, unitPrice: '1.00' }],
-      paidWith: 'card',
-    });
-    // double the lines until there are enough to keep COPY busy for a while
-    let count = 1;
-    while (count < LINES) {
-      await writer.exec(
-        'orders',
-        `INSERT INTO order_items (order_id, product_id, quantity, unit_price, discount_amount)
-         SELECT order_id, product_id, quantity + 1, unit_price, discount_amount FROM order_items WHERE order_id = ? LIMIT ?`,
-        [orderId, LINES - count],
-      );
-      count = Number(
-        (await writer.rows<{ n: number }>('orders', 'SELECT COUNT(*) AS n FROM order_items'))[0]!.n,
-      );
-    }
+    await seedBigOrder(writer, LINES);
     await new Promise((r) => setTimeout(r, 1100)); // past the CLI's one-second safety lag
   });
   afterAll(async () => {
@@ -64,19 +46,11 @@ describe('a run killed during COPY', () => {
       );
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       const dwhName = new URL(scratch.config.DWH_URL).pathname.slice(1);
-      let killedDuringCopy = false;
-      for (let i = 0; i < 2_000 && child.exitCode === null; i++) {
-        const { rows } = await deps.warehouse.query(
-          `select count(*)::int as n from pg_stat_activity where datname = $1 and query ilike 'copy stg.%order_items%'`,
-          [dwhName],
-        );
-        if (rows[0].n > 0) {
-          child.kill('SIGKILL');
-          killedDuringCopy = true;
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      const killedDuringCopy = await waitForOrderItemsCopy(
+        (sql, values) => deps.warehouse.query(sql, values),
+        dwhName,
+      );
+      if (killedDuringCopy) child.kill('SIGKILL');
       await exited;
       expect(killedDuringCopy).toBe(true);
 

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineDeps, type PipelineDeps } from '../../pipeline/index.ts';
 import { beginRun } from '../../warehouse/index.ts';
 import { createActivities } from '../../workflows/activities/index.ts';
+import { seedBigOrder } from '../support/big-order.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { SourceWriter } from '../support/source-writer.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
-import { seedBigOrder } from './support/big-order.ts';
 
 const LINES = 60_000;
 const KEPT = 20_000;

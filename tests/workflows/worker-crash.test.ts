@@ -6,6 +6,7 @@ import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeli
 import { connectTemporal, type TemporalClient } from '../../workflows/client.ts';
 import { cancelSignal, pipelineProgressQuery } from '../../workflows/definitions.ts';
 import { startDailyPipeline } from '../../workflows/start-workflows.ts';
+import { seedBigOrder, waitForOrderItemsCopy } from '../support/big-order.ts';
 import { createScratch, type Scratch, scratchEnv } from '../support/scratch.ts';
 import { SourceWriter } from '../support/source-writer.ts';
 import {
@@ -15,7 +16,6 @@ import {
   starSchemaDigest,
   TEST_TABLES,
 } from '../support/warehouse-checks.ts';
-import { seedBigOrder, waitForOrderItemsCopy } from './support/big-order.ts';
 import { uniqueId } from './support/temporal-harness.ts';
 
 const LINES = 200_000;

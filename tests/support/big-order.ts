@@ -1,4 +1,4 @@
-import { placeOrder, type SourceWriter, seedSmallShop } from '../../support/source-writer.ts';
+import { placeOrder, type SourceWriter, seedSmallShop } from './source-writer.ts';
 
 /**
  * A small shop with one order of `lines` order lines: enough rows to keep an extract's COPY busy for
