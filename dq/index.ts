@@ -16,6 +16,7 @@ export type { DqResult, DqRunSummary, DqSeverity, DqStatus } from './run/dq-resu
 export { runQualityGate } from './run/quality-gate.ts';
 export {
   DQ_SAMPLE_ROWS,
+  type DqScope,
   type QualityCheckOptions,
   runQualityChecks,
 } from './run/run-quality-checks.ts';

@@ -106,8 +106,9 @@ export async function runPipeline(
       progress.step,
     );
     // An error-severity rule that fails throws here (after its results are stored): the run fails.
+    // After an incremental load the rules check what this run changed; after a first load, everything.
     progress.phase('dq');
-    await runQualityGate(deps, runId);
+    await runQualityGate(deps, runId, { scope: transformed.incremental ? 'run' : 'all' });
     await finishRun(deps.warehouse, runId);
     return { runId, extracts, transform: transformed, seconds: (performance.now() - started) / 1000 };
   } catch (error) {

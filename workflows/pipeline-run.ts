@@ -94,7 +94,10 @@ export async function runPipelineInWorkflow(request: PipelineRunRequest): Promis
     progress.transformStep = null;
     stopIfCancelled('the data-quality rules');
     progress.phase = 'quality';
-    const quality = await qualityActivities.runQualityGate({ runId: plan.runId });
+    const quality = await qualityActivities.runQualityGate({
+      runId: plan.runId,
+      scope: transformed.incremental ? 'run' : 'all',
+    });
     stopIfCancelled('finish');
     progress.phase = 'finalize';
     await runActivities.finishPipelineRun({ runId: plan.runId });

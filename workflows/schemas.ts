@@ -97,7 +97,11 @@ export const finishInputSchema = z.strictObject({
 });
 export type FinishActivityInput = z.input<typeof finishInputSchema>;
 
-export const qualityInputSchema = z.strictObject({ runId: z.number().int().positive() });
+export const qualityInputSchema = z.strictObject({
+  runId: z.number().int().positive(),
+  /** `run` after an incremental load (only what the run changed); `all` when absent. */
+  scope: z.enum(['run', 'all']).optional(),
+});
 export type QualityActivityInput = z.input<typeof qualityInputSchema>;
 
 /** One chunk of a backfill: a run of kind 'backfill' over whole UTC days. */

@@ -38,10 +38,11 @@ interface DayValue {
 }
 
 async function reconcile(rule: ReconciliationRule, context: CheckContext, value: DayValue) {
-  const [source, warehouse, cutoffs] = await Promise.all([
+  const [source, warehouse, cutoffs, touchedDays] = await Promise.all([
     context.dailyTotals.source(rule),
     context.dailyTotals.warehouse(rule),
     settleCutoffs(rule, context),
+    context.dailyTotals.touchedDays(rule),
   ]);
   const days = [...new Set([...source.totals.keys(), ...warehouse.totals.keys()])].sort((a, b) => b - a);
   const differing: Record<string, unknown>[] = [];
@@ -74,13 +75,15 @@ async function reconcile(rule: ReconciliationRule, context: CheckContext, value:
     failingCount: differing.length,
     totalCount: compared,
     message:
-      `${differing.length} of ${compared} local days differ in ${value.what}` +
+      `${differing.length} of ${compared} ${touchedDays ? 'local days touched by the run' : 'local days'} differ in ${value.what}` +
       (unsettled.length > 0
         ? ` (${unsettled.length} days changed since the load are left for the next run)`
         : ''),
     samples: differing.slice(0, context.sampleLimit),
     details: {
       business_tz: context.deps.config.BUSINESS_TZ,
+      scope: touchedDays ? 'run' : 'all',
+      ...(touchedDays ? { days_touched_by_run: touchedDays.length } : {}),
       days_compared: compared,
       days_unsettled: unsettled.length,
       unsettled_days: unsettled.slice(0, 10),

@@ -1,7 +1,8 @@
 import type { SourceDatabase } from '../../core/config.ts';
 import type { DqDeps } from '../dq-deps.ts';
 import type { DqRuleOf } from '../rules/rule-schema.ts';
-import { quoteName } from '../run/read-only-queries.ts';
+import { queryWarehouse, quoteName } from '../run/read-only-queries.ts';
+import { hasRunColumn } from '../run/table-scans.ts';
 import type { DailyTotals } from './daily-totals.ts';
 import { sourceDailyTotals } from './source-daily-totals.ts';
 import { warehouseDailyTotals } from './warehouse-daily-totals.ts';
@@ -29,8 +30,38 @@ const measureOf = (side: object) => ('measure' in side ? String(side.measure) : 
  */
 export class DailyTotalsCache {
   private readonly groups = new Map<string, Group>();
+  private readonly touched = new Map<string, Promise<number[] | undefined>>();
 
-  constructor(private readonly deps: DqDeps) {}
+  /** `scopeRunId`: compare only the local days that ETL run touched; null compares every day. */
+  constructor(
+    private readonly deps: DqDeps,
+    private readonly scopeRunId: number | null = null,
+  ) {}
+
+  /**
+   * The local days (date keys) of the target's rows the scoped run wrote, inserted, updated or
+   * soft-deleted; undefined when every day is compared (scope `all`, or no etl_run_id on the target).
+   */
+  touchedDays(rule: ReconciliationRule): Promise<number[] | undefined> {
+    const runId = this.scopeRunId;
+    if (runId === null) return Promise.resolve(undefined);
+    const key = JSON.stringify([rule.target, rule.warehouse.date_key]);
+    let days = this.touched.get(key);
+    if (!days) {
+      days = (async () => {
+        if (!(await hasRunColumn(this.deps.warehouse, rule.target))) return undefined;
+        const rows = await queryWarehouse<{ day_key: number }>(
+          this.deps.warehouse,
+          `select distinct ${quoteName(rule.warehouse.date_key)}::int as day_key
+           from ${quoteName(rule.target)} where etl_run_id = $1`,
+          [runId],
+        );
+        return rows.map((r) => Number(r.day_key)).sort((a, b) => a - b);
+      })();
+      this.touched.set(key, days);
+    }
+    return days;
+  }
 
   plan(rule: ReconciliationRule): void {
     for (const [key, measure] of [
@@ -59,22 +90,30 @@ export class DailyTotalsCache {
 
   source(rule: ReconciliationRule): Promise<RuleTotals> {
     const { database, from, timestamp, where, watermarks } = rule.source;
-    return this.totals(this.sourceKey(rule), measureOf(rule.source), (measures) =>
+    return this.totals(this.sourceKey(rule), measureOf(rule.source), async (measures) =>
       sourceDailyTotals(
         this.deps.source(database as SourceDatabase),
-        { from, timestamp, changedAt: Object.values(watermarks), where, measures },
+        {
+          from,
+          timestamp,
+          changedAt: Object.values(watermarks),
+          where,
+          measures,
+          days: await this.touchedDays(rule),
+        },
         this.deps.config.BUSINESS_TZ,
       ),
     );
   }
 
   warehouse(rule: ReconciliationRule): Promise<RuleTotals> {
-    return this.totals(this.warehouseKey(rule), measureOf(rule.warehouse), (measures) =>
+    return this.totals(this.warehouseKey(rule), measureOf(rule.warehouse), async (measures) =>
       warehouseDailyTotals(this.deps.warehouse, {
         from: rule.warehouse.from ?? quoteName(rule.target),
         where: rule.warehouse.where,
         dateKey: rule.warehouse.date_key,
         measures,
+        days: await this.touchedDays(rule),
       }),
     );
   }
@@ -98,11 +137,14 @@ export class DailyTotalsCache {
 
   private sourceKey(rule: ReconciliationRule): string {
     const { database, from, timestamp, where, watermarks } = rule.source;
-    return JSON.stringify(['source', database, from, timestamp, where, watermarks]);
+    // Scoped, the pass also depends on the target whose touched days it reads.
+    const scopedTo = this.scopeRunId === null ? null : [rule.target, rule.warehouse.date_key];
+    return JSON.stringify(['source', database, from, timestamp, where, watermarks, scopedTo]);
   }
 
   private warehouseKey(rule: ReconciliationRule): string {
     const { from, where, date_key } = rule.warehouse;
-    return JSON.stringify(['warehouse', from ?? rule.target, where, date_key]);
+    const scopedTo = this.scopeRunId === null ? null : rule.target;
+    return JSON.stringify(['warehouse', from ?? rule.target, where, date_key, scopedTo]);
   }
 }

@@ -40,3 +40,66 @@ export function localDayOfBucket(
 /** 20250314 → 2025-03-14 */
 export const formatDayKey = (dayKey: number) =>
   dayKey === 0 ? 'unknown' : String(dayKey).replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in milliseconds. */
+function offsetMillis(utcMillis: number, timeZone: string): number {
+  let formatter = offsetFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(new Date(utcMillis));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const local = Date.UTC(
+    part('year'),
+    part('month') - 1,
+    part('day'),
+    part('hour'),
+    part('minute'),
+    part('second'),
+  );
+  return local - Math.floor(utcMillis / 1000) * 1000;
+}
+
+/** The UTC instant (Unix epoch milliseconds) at which a local time (given as if UTC) occurs. */
+function utcOfLocal(localAsUtcMillis: number, timeZone: string): number {
+  const first = localAsUtcMillis - offsetMillis(localAsUtcMillis, timeZone);
+  return localAsUtcMillis - offsetMillis(first, timeZone);
+}
+
+/** The UTC bounds [from, to) of a local business day (yyyymmdd key), in Unix epoch milliseconds. */
+export function utcBoundsOfLocalDay(dayKey: number, timeZone: string): { from: number; to: number } {
+  const year = Math.floor(dayKey / 10000);
+  const month = Math.floor(dayKey / 100) % 100;
+  const day = dayKey % 100;
+  return {
+    from: utcOfLocal(Date.UTC(year, month - 1, day), timeZone),
+    to: utcOfLocal(Date.UTC(year, month - 1, day + 1), timeZone),
+  };
+}
+
+/** UTC ranges [from, to) covering the given local days, adjacent days merged into one range. */
+export function utcRangesOfLocalDays(
+  dayKeys: readonly number[],
+  timeZone: string,
+): { from: number; to: number }[] {
+  const ranges: { from: number; to: number }[] = [];
+  for (const dayKey of [...new Set(dayKeys)].filter((d) => d > 0).sort((a, b) => a - b)) {
+    const bounds = utcBoundsOfLocalDay(dayKey, timeZone);
+    const last = ranges.at(-1);
+    if (last && last.to >= bounds.from) last.to = Math.max(last.to, bounds.to);
+    else ranges.push(bounds);
+  }
+  return ranges;
+}

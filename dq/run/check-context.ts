@@ -7,6 +7,8 @@ import type { TableScans } from './table-scans.ts';
 /** Shared by the checks of one DQ run: the connections and the scans several rules reuse. */
 export interface CheckContext {
   deps: DqDeps;
+  /** The ETL run whose changes alone are checked (scope `run`); null checks everything. */
+  scopeRunId: number | null;
   scans: TableScans;
   dailyTotals: DailyTotalsCache;
   /** Failing rows kept per result. */

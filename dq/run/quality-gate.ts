@@ -3,23 +3,25 @@ import { DqGateError } from '../dq-errors.ts';
 import { loadRuleFiles } from '../rules/load-rule-files.ts';
 import { selectRules } from '../rules/select-rules.ts';
 import type { DqRunSummary } from './dq-result.ts';
-import { runQualityChecks } from './run-quality-checks.ts';
+import { type DqScope, runQualityChecks } from './run-quality-checks.ts';
 
 /** Failing rules described in full in the error; the rest are counted. */
 const RULES_NAMED_IN_FULL = 3;
 
 /**
- * Runs the declared rules (all, or the named ones) after a load and stores every result. Throws
+ * Runs the declared rules (all, or the named ones) after a load and stores every result. Scope `run`
+ * (after an incremental load) checks only the rows the run wrote and the days it touched; `all`, the
+ * default, checks everything. Throws
  * DqGateError, never retryable, when a rule of severity `error` failed or could not run; `warn`
  * failures are only recorded. Called by the in-process pipeline and by the Temporal activity.
  */
 export async function runQualityGate(
   deps: DqDeps,
   etlRunId: number | null,
-  options: { rules?: string[] } = {},
+  options: { rules?: string[]; scope?: DqScope } = {},
 ): Promise<DqRunSummary> {
   const rules = selectRules(loadRuleFiles(), options.rules);
-  const summary = await runQualityChecks(deps, rules, { etlRunId });
+  const summary = await runQualityChecks(deps, rules, { etlRunId, scope: options.scope ?? 'all' });
   if (summary.blockingRules.length > 0) {
     throw new DqGateError(summary, summary.blockingRules, gateMessage(summary));
   }

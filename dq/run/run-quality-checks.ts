@@ -14,9 +14,17 @@ export const DQ_SAMPLE_ROWS = 20;
 /** Rules checked at once: one usually waits on MySQL while another scans PostgreSQL. */
 export const DQ_PARALLELISM = 2;
 
+/**
+ * What the rules check: `all` rows (ad-hoc runs, full loads), or only what the ETL run changed
+ * (`run`: rows with its etl_run_id, and for reconciliation the local days it touched).
+ */
+export type DqScope = 'run' | 'all';
+
 export interface QualityCheckOptions {
   /** The ETL run whose load is checked; null for an ad-hoc run. */
   etlRunId?: number | null;
+  /** `all` by default; `run` needs an etlRunId (without one it is `all`). */
+  scope?: DqScope;
   sampleLimit?: number;
   /** Called as each result is stored (progress, tests). */
   onResult?: (result: DqResult) => void;
@@ -36,11 +44,13 @@ export async function runQualityChecks(
   const started = performance.now();
   const etlRunId = options.etlRunId ?? null;
   const dqRunId = await nextDqRunId(deps.warehouse);
-  const log = childLogger({ dqRunId, etlRunId });
+  const scopeRunId = options.scope === 'run' ? etlRunId : null;
+  const log = childLogger({ dqRunId, etlRunId, scope: scopeRunId === null ? 'all' : 'run' });
   const context: CheckContext = {
     deps,
-    scans: new TableScans(deps.warehouse),
-    dailyTotals: new DailyTotalsCache(deps),
+    scopeRunId,
+    scans: new TableScans(deps.warehouse, scopeRunId),
+    dailyTotals: new DailyTotalsCache(deps, scopeRunId),
     sampleLimit: options.sampleLimit ?? DQ_SAMPLE_ROWS,
   };
   for (const rule of rules) checkFor(rule.type).plan?.(rule as never, context);

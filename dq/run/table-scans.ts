@@ -31,8 +31,16 @@ const TARGET_ALIAS = 't';
 export class TableScans {
   private readonly planned = new Map<string, RowPredicate[]>();
   private readonly scans = new Map<string, Promise<Map<string, RowCounts>>>();
+  private readonly runFilters = new Map<string, Promise<string>>();
 
-  constructor(private readonly warehouse: pg.Pool) {}
+  /**
+   * `scopeRunId`: count only the rows that ETL run wrote (`etl_run_id`), on tables that have the
+   * column; null counts every row.
+   */
+  constructor(
+    private readonly warehouse: pg.Pool,
+    private readonly scopeRunId: number | null = null,
+  ) {}
 
   /** Announces a predicate before the checks run, so that its table's one scan includes it. */
   plan(target: string, predicate: RowPredicate): void {
@@ -64,10 +72,11 @@ export class TableScans {
     limit: number,
   ): Promise<Record<string, unknown>[]> {
     const join = predicate.lookup ? lookupJoin(predicate.lookup, 0) : '';
+    const scope = await this.runFilter(target);
     const rows = await queryWarehouse<{ row: Record<string, unknown> }>(
       this.warehouse,
       `select to_jsonb(${TARGET_ALIAS}) as row from ${quoteName(target)} ${TARGET_ALIAS} ${join}
-       where (${predicate.where ?? 'true'}) and (${condition(refColumn(0))}) limit ${limit}`,
+       where (${scope}) and (${predicate.where ?? 'true'}) and (${condition(refColumn(0))}) limit ${limit}`,
     );
     return rows.map((r) => r.row);
   }
@@ -96,9 +105,11 @@ export class TableScans {
         `count(*) filter (where ${where} and (${p.unknown ?? 'false'})) as unknown_${i}`,
       );
     });
+    const scope = await this.runFilter(target);
     const [row] = await queryWarehouse(
       this.warehouse,
-      `select ${selects.join(', ')} from ${quoteName(target)} ${TARGET_ALIAS} ${joins.join(' ')}`,
+      `select ${selects.join(', ')} from ${quoteName(target)} ${TARGET_ALIAS} ${joins.join(' ')}
+       where ${scope}`,
     );
     return new Map(
       predicates.map((p, i) => [
@@ -112,6 +123,31 @@ export class TableScans {
       ]),
     );
   }
+
+  /** The run-scope condition over `t`: `true` for every row, or the rows of the scoped run. */
+  private runFilter(target: string): Promise<string> {
+    const runId = this.scopeRunId;
+    if (runId === null) return Promise.resolve('true');
+    let filter = this.runFilters.get(target);
+    if (!filter) {
+      filter = hasRunColumn(this.warehouse, target).then((has) =>
+        has ? `${TARGET_ALIAS}.etl_run_id = ${Math.trunc(runId)}` : 'true',
+      );
+      this.runFilters.set(target, filter);
+    }
+    return filter;
+  }
+}
+
+/** Whether the table records the ETL run that wrote each row. */
+export async function hasRunColumn(warehouse: pg.Pool, target: string): Promise<boolean> {
+  const rows = await queryWarehouse(
+    warehouse,
+    `select 1 from pg_attribute
+     where attrelid = to_regclass($1) and attname = 'etl_run_id' and attnum > 0 and not attisdropped`,
+    [target],
+  );
+  return rows.length > 0;
 }
 
 const refColumn = (i: number) => `_dq_lookup_${i}._dq_ref`;

@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../../core/paths.ts';
 import { DqGateError } from '../../dq/index.ts';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { getRun } from '../../warehouse/index.ts';
+import { breakNextLoadOf } from '../support/broken-load.ts';
 import { createScratch, type Scratch, scratchEnv } from '../support/scratch.ts';
 import { placeOrder, SourceWriter } from '../support/source-writer.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
@@ -67,33 +68,26 @@ describe('the DQ gate in the pipeline', () => {
   });
 
   it('stops a run on a failing error rule, after storing its failing rows, and records the run failed naming the rule', async () => {
-    // a line the next run does not touch (unchanged for longer than the lookback), broken in the warehouse
+    // the next run rewrites this line and writes it broken; the gate after an incremental run checks
+    // the rows the run wrote (tests/dq/run-scope.test.ts: rows broken behind its back are not)
     const broken = settledItem;
-    await deps.warehouse.query(
-      'update dwh.fact_sales set net_amount = net_amount + 0.01 where order_item_id = $1',
-      [broken],
-    );
+    const undo = await breakNextLoadOf(deps.warehouse, writer, broken);
     const failure = await run().catch((error: unknown) => error);
+    await undo();
     expect(failure).toBeInstanceOf(DqGateError);
     expect((failure as DqGateError).retryable).toBe(false);
-    // the broken amount also makes its day disagree with the source
-    expect((failure as DqGateError).ruleNames).toEqual([ERROR_RULE, 'fact_sales__sum_reconciliation']);
+    // its day changed in the source a moment ago: reconciliation leaves it for the next run
+    expect((failure as DqGateError).ruleNames).toEqual([ERROR_RULE]);
 
     const { rows } = await deps.warehouse.query(
       "select max(run_id)::int as id from etl.runs where trigger = 'test'",
     );
     const failedRun = await getRun(deps.warehouse, rows[0].id);
     expect(failedRun).toMatchObject({ status: 'failed' });
-    expect(failedRun!.error).toContain(`${ERROR_RULE} failed: 1 of 9 rows where not`);
-    expect(failedRun!.error).toContain('fact_sales__sum_reconciliation failed: 1 of 1 local days differ');
+    expect(failedRun!.error).toContain(`${ERROR_RULE} failed: 1 of 1 rows where not`);
     const stored = (await resultsOf(rows[0].id)).find((r) => r.rule_name === ERROR_RULE);
     expect(stored.status).toBe('fail');
     expect(stored.sample_rows.map((r: { order_item_id: number }) => r.order_item_id)).toEqual([broken]);
-
-    await deps.warehouse.query(
-      'update dwh.fact_sales set net_amount = net_amount - 0.01 where order_item_id = $1',
-      [broken],
-    );
   });
 
   it('records a failing warn rule and lets the run succeed', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { pipelineProgressQuery } from '../../workflows/definitions.ts';
 import { startDailyPipeline } from '../../workflows/start-workflows.ts';
+import { breakNextLoadOf } from '../support/broken-load.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
 import { mirrorCounts, starSchemaDigest, TEST_TABLES } from '../support/warehouse-checks.ts';
@@ -99,16 +100,14 @@ describe('dailyPipeline through Temporal', () => {
   });
 
   it('fails the run, without retrying, when an error-severity data-quality rule fails', async () => {
-    await worker.deps.warehouse.query(
-      'update dwh.fact_sales set net_amount = net_amount + 0.01 where order_item_id = $1',
-      [settledItem],
-    );
+    const undo = await breakNextLoadOf(worker.deps.warehouse, writer, settledItem);
     const started = await startDailyPipeline(
       worker.temporal.client,
       {},
       { taskQueue: worker.taskQueue, workflowId: uniqueId('etl-daily-dq-test') },
     );
     const failure = await started.handle.result().catch((error: unknown) => error);
+    await undo();
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const cause = (failure as WorkflowFailedError).cause;
     expect(cause).toBeInstanceOf(ActivityFailure);
@@ -129,9 +128,5 @@ describe('dailyPipeline through Temporal', () => {
     );
     expect(rows[0].status).toBe('failed');
     expect(rows[0].error).toContain('data-quality gate');
-    await worker.deps.warehouse.query(
-      'update dwh.fact_sales set net_amount = net_amount - 0.01 where order_item_id = $1',
-      [settledItem],
-    );
   });
 });

@@ -22,7 +22,7 @@ export function createQualityActivities(deps: ActivityDeps) {
     runQualityGate: classifyFailures(async (input: QualityActivityInput): Promise<QualityGateOutcome> => {
       const valid = parseInput(qualityInputSchema, input, 'quality gate');
       const summary = await withPulse(deps.pipeline, valid.runId, undefined, () =>
-        runQualityGate(deps.pipeline, valid.runId),
+        runQualityGate(deps.pipeline, valid.runId, { scope: valid.scope ?? 'all' }),
       );
       return {
         dqRunId: summary.dqRunId,

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DqGateError,
+  type DqResult,
+  type DqScope,
+  runQualityChecks,
+  runQualityGate,
+} from '../../dq/index.ts';
+import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { createScratch, type Scratch } from '../support/scratch.ts';
+import { placeOrder, SourceWriter } from '../support/source-writer.ts';
+import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { inlineRules, shopWithOrders } from './dq-test-kit.ts';
+
+const RULES = inlineRules(`
+target: dwh.fact_sales
+rules:
+  - name: net_is_gross_minus_discount
+    type: expression_is_true
+    expression: net_amount = gross_amount - discount_amount
+  - name: net_per_day
+    type: sum_reconciliation
+    settle_seconds: 0
+    source:
+      database: orders
+      from: order_items i join orders o on o.id = i.order_id
+      timestamp: o.created_at
+      watermarks:
+        orders.orders: o.updated_at
+        orders.order_items: i.updated_at
+      measure: i.quantity * i.unit_price - i.discount_amount
+    warehouse:
+      where: deleted_at is null
+      date_key: order_date_key
+      measure: net_amount
+`);
+
+/** The first load's orders: 2025-01-10 and 2025-01-11 in Kyiv (22:30 UTC is 00:30 the next day). */
+const FIRST_LOAD_CREATED_AT = ['2025-01-10 22:30:00', '2025-01-10 21:30:00'];
+/** The incremental run's one order: 2025-03-05 in Kyiv. */
+const INCREMENTAL_CREATED_AT = '2025-03-05 10:00:00';
+
+describe('the gate in run scope checks only what the run changed', () => {
+  let scratch: Scratch;
+  let writer: SourceWriter;
+  let deps: PipelineDeps;
+  let firstItems: number[];
+  let runItems: number[];
+  let runId: number;
+
+  const check = async (scope: DqScope): Promise<Map<string, DqResult>> => {
+    const summary = await runQualityChecks(deps, RULES, { etlRunId: runId, scope });
+    return new Map(summary.results.map((r) => [r.ruleName, r]));
+  };
+  const shiftNet = (itemId: number, by: string) =>
+    deps.warehouse.query('update dwh.fact_sales set net_amount = net_amount + $2 where order_item_id = $1', [
+      itemId,
+      by,
+    ]);
+
+  beforeAll(async () => {
+    scratch = await createScratch();
+    writer = new SourceWriter(scratch.config);
+    deps = createPipelineDeps(scratch.config);
+    const first = await shopWithOrders(writer, (i) => FIRST_LOAD_CREATED_AT[i % 2]);
+    firstItems = first.itemIds;
+    await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    runItems = (
+      await placeOrder(writer, {
+        customerId: first.shop.customers[0]!,
+        employeeId: first.shop.employees[0]!,
+        createdAt: INCREMENTAL_CREATED_AT,
+        lines: [
+          { productId: first.shop.products[0]!, quantity: 3, unitPrice: '19999.99', discount: '50.00' },
+        ],
+        paidWith: 'card',
+      })
+    ).itemIds;
+    const second = await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    expect(second.transform.incremental).toBe(true);
+    runId = second.runId;
+  });
+  afterAll(async () => {
+    await deps.close();
+    await writer.close();
+    await scratch.drop();
+  });
+
+  it('counts only the rows the run wrote, and compares only the days it touched', async () => {
+    const scoped = await check('run');
+    expect(scoped.get('net_is_gross_minus_discount')).toMatchObject({ status: 'pass', totalCount: 1 });
+    expect(scoped.get('net_per_day')).toMatchObject({ status: 'pass', totalCount: 1 });
+    expect(scoped.get('net_per_day')!.details).toMatchObject({ scope: 'run', days_touched_by_run: 1 });
+    const all = await check('all');
+    expect(all.get('net_is_gross_minus_discount')).toMatchObject({ status: 'pass', totalCount: 9 });
+    expect(all.get('net_per_day')).toMatchObject({ status: 'pass', totalCount: 3 });
+  });
+
+  it('ignores a broken row the run did not write, and catches one it wrote', async () => {
+    await shiftNet(firstItems[0]!, '0.01');
+    try {
+      const scoped = await check('run');
+      expect(scoped.get('net_is_gross_minus_discount')).toMatchObject({ status: 'pass', failingCount: 0 });
+      expect((await check('all')).get('net_is_gross_minus_discount')).toMatchObject({
+        status: 'fail',
+        failingCount: 1,
+      });
+      // the gate itself, with a rule from the repository's files
+      const rules = ['fact_sales__net_amount_is_gross_minus_discount'];
+      await expect(runQualityGate(deps, runId, { rules, scope: 'run' })).resolves.toMatchObject({
+        blockingRules: [],
+      });
+      await expect(runQualityGate(deps, runId, { rules })).rejects.toBeInstanceOf(DqGateError);
+
+      await shiftNet(runItems[0]!, '0.01');
+      const caught = (await check('run')).get('net_is_gross_minus_discount')!;
+      expect(caught).toMatchObject({ status: 'fail', failingCount: 1, totalCount: 1 });
+      expect(caught.sampleRows).toEqual([expect.objectContaining({ order_item_id: runItems[0] })]);
+      await expect(runQualityGate(deps, runId, { rules, scope: 'run' })).rejects.toBeInstanceOf(DqGateError);
+    } finally {
+      await shiftNet(firstItems[0]!, '-0.01');
+      await shiftNet(runItems[0]!, '-0.01');
+    }
+  });
+
+  it('reconciliation in run scope does not report a mismatch on a day the run did not touch', async () => {
+    // a net amount of the first load's 2025-01-11 (Kyiv) lowered in the source, updated_at kept
+    await writer.exec(
+      'orders',
+      'UPDATE order_items SET discount_amount = discount_amount + 0.01, updated_at = updated_at WHERE id = ?',
+      [firstItems[0]],
+    );
+    try {
+      expect((await check('run')).get('net_per_day')).toMatchObject({ status: 'pass', totalCount: 1 });
+      const all = (await check('all')).get('net_per_day')!;
+      expect(all).toMatchObject({ status: 'fail', failingCount: 1, totalCount: 3 });
+      expect(all.sampleRows).toEqual([expect.objectContaining({ day: '2025-01-11', difference: '0.01' })]);
+    } finally {
+      await writer.exec(
+        'orders',
+        'UPDATE order_items SET discount_amount = discount_amount - 0.01, updated_at = updated_at WHERE id = ?',
+        [firstItems[0]],
+      );
+    }
+  });
+
+  it('reconciliation in run scope reports a mismatch on a day the run touched', async () => {
+    await shiftNet(runItems[0]!, '0.01');
+    try {
+      const scoped = (await check('run')).get('net_per_day')!;
+      expect(scoped).toMatchObject({ status: 'fail', failingCount: 1, totalCount: 1 });
+      expect(scoped.sampleRows).toEqual([expect.objectContaining({ day: '2025-03-05', difference: '0.01' })]);
+    } finally {
+      await shiftNet(runItems[0]!, '-0.01');
+    }
+  });
+});
