@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { REPO_ROOT } from '../core/paths.ts';
-import { EXTRACT_PARALLELISM, SOURCE_TABLES } from '../pipeline/index.ts';
+import { SOURCE_TABLES } from '../pipeline/index.ts';
 import { seedDemoData, simulateDays } from '../services/demo-data/index.ts';
 import { createScratch, scratchEnv } from '../tests/support/scratch.ts';
 import { pgloaderCopy } from './etl/pgloader.ts';
@@ -43,7 +43,8 @@ for (const scale of scales) {
     });
     await new Promise((r) => setTimeout(r, 1500)); // past the extract's safety lag
     process.stderr.write('raw pipe…\n');
-    const pipe = await rawPipe(scratch.config, SOURCE_TABLES, EXTRACT_PARALLELISM);
+    const parallelism = scratch.config.ETL_EXTRACT_PARALLELISM;
+    const pipe = await rawPipe(scratch.config, SOURCE_TABLES, parallelism);
     process.stderr.write('pgloader…\n');
     const pgloader = await pgloaderCopy(scratch.config, SOURCE_TABLES, pipe.rows);
     process.stderr.write('our full pipeline…\n');
@@ -76,7 +77,7 @@ for (const scale of scales) {
     process.stdout.write(
       [
         `scale ${scale}: ${fmt(full.rows)} source rows`,
-        `  raw pipe (mariadb | psql COPY, ${EXTRACT_PARALLELISM} at once)  ${fmt(figures.rawPipe.rowsPerSecond)} rows/s  (${pipe.seconds.toFixed(1)}s)`,
+        `  raw pipe (mariadb | psql COPY, ${parallelism} at once)  ${fmt(figures.rawPipe.rowsPerSecond)} rows/s  (${pipe.seconds.toFixed(1)}s)`,
         `  pgloader plain copy                       ${fmt(figures.pgloader.rowsPerSecond)} rows/s  (${pgloader.seconds.toFixed(1)}s)`,
         `  ours: extract + COPY into staging         ${fmt(figures.full.extractRowsPerSecond)} rows/s  (${full.extractSeconds.toFixed(1)}s)  = ${figures.ratios.extractVsRawPipe.toFixed(2)}× the raw pipe (goal ≥ 0.8)`,
         `  ours: whole pipeline into the star schema ${fmt(figures.full.rowsPerSecond)} rows/s  (${full.seconds.toFixed(1)}s)  = ${figures.ratios.pipelineVsPgloader.toFixed(2)}× pgloader (goal > 1)`,

@@ -46,6 +46,12 @@ const configSchema = z.object({
     .string()
     .default('Europe/Kyiv')
     .refine(isTimeZone, 'must be an IANA time zone such as Europe/Kyiv'),
+  /**
+   * Source tables a run extracts at once, default 1: on a 2-core machine one table at a time was the
+   * fastest (563k rows/s against 420k with three at once: the Node thread, MariaDB and PostgreSQL's
+   * COPY backends share two cores). Raise it on bigger machines.
+   */
+  ETL_EXTRACT_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
   /** Log level, default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,6 +1,5 @@
 export { createPipelineDeps, DEFAULT_EXTRACT_TUNING, type ExtractTuning, type PipelineDeps } from './deps.ts';
 export {
-  EXTRACT_PARALLELISM,
   mapBounded,
   type PipelineProgress,
   type PipelineRunRequest,

@@ -6,9 +6,6 @@ import { qualifiedName, type SourceTable } from './source-tables.ts';
 import { type ExtractTableResult, extractTable } from './steps/extract-table.ts';
 import { type TransformResult, transform } from './steps/transform.ts';
 
-/** Source tables extracted at once: the sources and the COPY share two cores. */
-export const EXTRACT_PARALLELISM = 3;
-
 export interface PipelineRunRequest {
   tables: readonly SourceTable[];
   kind: RunKind;
@@ -85,7 +82,7 @@ export async function runPipeline(
   }
   try {
     progress.phase('extract');
-    const extracts = await mapBounded(request.tables, EXTRACT_PARALLELISM, (table) =>
+    const extracts = await mapBounded(request.tables, deps.config.ETL_EXTRACT_PARALLELISM, (table) =>
       extractTable(
         deps,
         table,

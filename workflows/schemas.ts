@@ -14,8 +14,8 @@ const day = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
 const utcTimestamp = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/, 'must be YYYY-MM-DD HH:MM:SS.ffffff (UTC)');
-/** Source tables extracted at once within one run (the pipeline's EXTRACT_PARALLELISM by default). */
-const extractParallelism = z.number().int().min(1).max(16).default(3);
+/** Source tables extracted at once within one run; 1 by default, as ETL_EXTRACT_PARALLELISM (core/config.ts). */
+const extractParallelism = z.number().int().min(1).max(16).default(1);
 
 export const dailyPipelineInputSchema = z.strictObject({
   /** Qualified source table names; empty means every configured table (default). */
