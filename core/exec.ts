@@ -72,8 +72,3 @@ export function spawnDetached(
     closeSync(fd);
   }
 }
-
-export async function commandExists(command: string): Promise<boolean> {
-  const result = await exec('sh', ['-c', `command -v ${command}`], { allowFailure: true });
-  return result.code === 0;
-}

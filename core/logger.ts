@@ -1,5 +1,14 @@
 import { destination, pino } from 'pino';
-import { config } from './config.ts';
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * The logger exists before the configuration is validated: a bad LOG_LEVEL must not crash the import
+ * (config() rejects it a moment later with a message naming it), so it falls back to info here.
+ */
+function startupLevel(level: string | undefined): string {
+  return level !== undefined && LEVELS.includes(level) ? level : 'info';
+}
 
 /**
  * JSON logs on stderr (stdout stays for command output). Connection strings and passwords are
@@ -7,7 +16,7 @@ import { config } from './config.ts';
  */
 export const logger = pino(
   {
-    level: process.env.LOG_LEVEL ?? 'info',
+    level: startupLevel(process.env.LOG_LEVEL),
     base: { pid: process.pid },
     redact: { paths: ['*.password', '*.url', 'password', 'url', '*.connectionString'], censor: '***' },
   },
@@ -16,9 +25,4 @@ export const logger = pino(
 
 export function childLogger(bindings: Record<string, unknown>) {
   return logger.child(bindings);
-}
-
-/** Applies the validated LOG_LEVEL once the configuration is loaded. */
-export function applyLogLevel(): void {
-  logger.level = config().LOG_LEVEL;
 }

@@ -33,12 +33,6 @@ export interface ExtractRequest {
   chunkRows: number;
 }
 
-export interface ExtractPage {
-  rows: unknown[][];
-  /** Position after the last row of this chunk, for resuming. */
-  position: KeysetCursor;
-}
-
 export interface ExtractResult {
   rows: number;
   upperBound: string;
@@ -54,7 +48,7 @@ const q = (identifier: string) => `\`${identifier.replaceAll('`', '``')}\``;
 export async function extractRows(
   pool: Pool,
   request: ExtractRequest,
-  sink: (page: ExtractPage) => Promise<void>,
+  sink: (rows: unknown[][]) => Promise<void>,
 ): Promise<ExtractResult> {
   const connection = await pool.getConnection();
   try {
@@ -77,7 +71,7 @@ export async function extractRows(
         const last = rows[rows.length - 1]!;
         position = { updatedAt: String(last[cursorIndex]), id: String(last[keyIndex]) };
         pageCount += rows.length;
-        await sink({ rows, position });
+        await sink(rows);
       });
       total += pageCount;
       if (pageCount < request.pageRows) break;

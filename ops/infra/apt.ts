@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { InfraError } from '../../core/errors.ts';
 import { exec } from '../../core/exec.ts';
 
@@ -24,6 +23,3 @@ export async function aptInstall(packages: readonly string[], log: (line: string
   await exec('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
 }
 
-export function binaryExists(path: string): boolean {
-  return existsSync(path);
-}

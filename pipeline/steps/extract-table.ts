@@ -114,7 +114,7 @@ export async function extractTable(
         pageRows: deps.tuning.pageRows,
         chunkRows: deps.tuning.chunkRows,
       },
-      async ({ rows }) => {
+      async (rows) => {
         copy ??= openCopy(client, batch, columns);
         await copy.write(rows);
         rowsInCopy += rows.length;
