@@ -1,5 +1,7 @@
+{% from "macros/type1.sql" import type1_merge %}
 -- Type 1 with the tree flattened: a renamed or moved parent changes its children's paths, so every
 -- category is recomputed (the table is small) and only rows whose hash changed are written.
+{% set rows %}
 with recursive tree as (
   select
     id as category_id,
@@ -34,30 +36,9 @@ final as (
             tree.top_category_name, tree.category_path, tree.depth)::text) as row_hash
   from tree
   left join {{ source('catalog', 'categories') }} parent on parent.id = tree.parent_category_id
-),
-upserted as (
-  insert into {{ ref('dim_category') }} as d (
-    category_id, category_name, parent_category_id, parent_category_name, top_category_id,
-    top_category_name, category_path, depth, row_hash, source_updated_at, is_inferred, etl_run_id
-  )
-  select
-    category_id, category_name, parent_category_id, parent_category_name, top_category_id,
-    top_category_name, category_path, depth, row_hash, source_updated_at, false, {{ var('run_id') | lit }}
-  from final
-  on conflict (category_id) do update set
-    category_name = excluded.category_name,
-    parent_category_id = excluded.parent_category_id,
-    parent_category_name = excluded.parent_category_name,
-    top_category_id = excluded.top_category_id,
-    top_category_name = excluded.top_category_name,
-    category_path = excluded.category_path,
-    depth = excluded.depth,
-    row_hash = excluded.row_hash,
-    source_updated_at = excluded.source_updated_at,
-    is_inferred = false,
-    loaded_at = now(),
-    etl_run_id = excluded.etl_run_id
-  where d.row_hash is distinct from excluded.row_hash or d.is_inferred
-  returning (xmax = 0) as inserted
 )
-select count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as updated from upserted;
+select * from final
+{% endset %}
+{{ type1_merge(ref('dim_category'), 'category_id',
+   ['category_name', 'parent_category_id', 'parent_category_name', 'top_category_id', 'top_category_name', 'category_path', 'depth'],
+   rows, var('run_id')) }}
