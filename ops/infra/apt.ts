@@ -22,4 +22,3 @@ export async function aptInstall(packages: readonly string[], log: (line: string
   log(`  apt-get install ${packages.join(' ')}`);
   await exec('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
 }
-
