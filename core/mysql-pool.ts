@@ -1,4 +1,3 @@
-import { Kysely, MysqlDialect } from 'kysely';
 import { createPool, type Pool, type PoolOptions } from 'mysql2';
 
 /**
@@ -22,9 +21,4 @@ export function createMysqlPool(url: string, options: PoolOptions = {}): Pool {
     connection.query("SET time_zone = '+00:00'");
   });
   return pool;
-}
-
-/** A kysely instance over `createMysqlPool`; the caller destroys it. */
-export function createMysqlKysely<DB>(url: string, options: PoolOptions = {}): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new MysqlDialect({ pool: createMysqlPool(url, options) }) });
 }

@@ -1,7 +1,7 @@
 import { type Migration, type MigrationResult, Migrator } from 'kysely';
 import type { SourceDatabase } from '../core/config.ts';
 import { TechmarketError } from '../core/errors.ts';
-import { createMysqlKysely } from '../core/mysql-pool.ts';
+import { createMysqlKysely } from '../core/mysql-kysely.ts';
 import { AUTH_MIGRATIONS } from './auth/migrations/index.ts';
 import { CATALOG_MIGRATIONS } from './catalog/migrations/index.ts';
 import { NOTIFICATIONS_MIGRATIONS } from './notifications/migrations/index.ts';
