@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { config } from '../../core/config.ts';
-import {
-  anchorDaySchema,
-  currentUtcDay,
-  scaleSchema,
-  seedDemoData,
-  seedSchema,
-} from '../../services/demo-data/index.ts';
+import { anchorDaySchema, scaleSchema, seedSchema } from '../../services/demo-data/option-schemas.ts';
 import { defineCommand } from '../command.ts';
+
+const seedFlagsSchema = z.object({
+  scale: scaleSchema,
+  seed: seedSchema,
+  anchor: anchorDaySchema.optional(),
+  reset: z.boolean().default(false),
+});
+export type SeedFlags = z.infer<typeof seedFlagsSchema>;
 
 export const seedCommand = defineCommand({
   words: ['seed'],
@@ -24,26 +25,9 @@ export const seedCommand = defineCommand({
     '--anchor DAY    YYYY-MM-DD, not in the future: data covers the two years before it (default today, UTC)',
     '--reset         empty the five source databases first (without it, non-empty databases are refused)',
   ],
-  schema: z.object({
-    scale: scaleSchema,
-    seed: seedSchema,
-    anchor: anchorDaySchema.optional(),
-    reset: z.boolean().default(false),
-  }),
+  schema: seedFlagsSchema,
   async run(flags, out) {
-    const result = await seedDemoData(config(), {
-      scale: flags.scale,
-      seed: flags.seed,
-      anchorDay: flags.anchor ?? currentUtcDay(),
-      reset: flags.reset,
-      quiet: out.json,
-    });
-    out.result(result, () =>
-      [
-        out.table(result.tables),
-        `seeded ${result.rows} rows in ${result.seconds}s (${result.rowsPerSecond} rows/s), seed ${result.seed}, anchor ${result.anchorDay}`,
-      ].join('\n'),
-    );
-    return 0;
+    const { seed } = await import('../actions/seed.ts');
+    return seed(flags, out);
   },
 });

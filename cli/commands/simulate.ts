@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { config } from '../../core/config.ts';
-import {
-  CHANGE_KINDS,
-  daysSchema,
-  type SimulateResult,
-  seedSchema,
-  simulateDays,
-} from '../../services/demo-data/index.ts';
+import { daysSchema, seedSchema } from '../../services/demo-data/option-schemas.ts';
 import { defineCommand } from '../command.ts';
+
+const simulateFlagsSchema = z.object({ days: daysSchema, seed: seedSchema });
+export type SimulateFlags = z.infer<typeof simulateFlagsSchema>;
 
 export const simulateCommand = defineCommand({
   words: ['simulate'],
@@ -21,33 +17,9 @@ export const simulateCommand = defineCommand({
     '--days N        business days to simulate, one after another (required)',
     '--seed S        random seed, any word (default 1)',
   ],
-  schema: z.object({ days: daysSchema, seed: seedSchema }),
+  schema: simulateFlagsSchema,
   async run(flags, out) {
-    const result = await simulateDays(config(), { days: flags.days, seed: flags.seed, quiet: out.json });
-    out.result(result, () => describe(result));
-    return 0;
+    const { simulate } = await import('../actions/simulate.ts');
+    return simulate(flags, out);
   },
 });
-
-/** One line per kind that changed, with the total and the per-day figures. */
-function describe(result: SimulateResult): string {
-  const rows = CHANGE_KINDS.filter((kind) => result.totals[kind] > 0).map((kind) => ({
-    change: kind,
-    rows: result.totals[kind],
-    per_day: result.days.map((d) => d.changes[kind]).join(' '),
-  }));
-  const days = result.days.length;
-  return `${renderRows(rows)}\nsimulated ${days} day${days === 1 ? '' : 's'} in ${result.seconds}s`;
-}
-
-function renderRows(rows: { change: string; rows: number; per_day: string }[]): string {
-  if (rows.length === 0) return '(no changes)';
-  const width = Math.max(...rows.map((r) => r.change.length));
-  const countWidth = Math.max(...rows.map((r) => String(r.rows).length));
-  return rows
-    .map(
-      (r) =>
-        `${r.change.padEnd(width)}  ${String(r.rows).padStart(countWidth)}${r.per_day.includes(' ') ? `  (${r.per_day})` : ''}`,
-    )
-    .join('\n');
-}

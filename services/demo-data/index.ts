@@ -1,4 +1,7 @@
-/** The demo-data generator's public surface: `techmarket seed` and `techmarket simulate` use only this. */
+/**
+ * The demo-data generator's public surface: `techmarket seed` and `techmarket simulate` run through only
+ * this (their flag declarations import `option-schemas.ts` alone, to stay cheap to load).
+ */
 
 export { anchorDaySchema, daysSchema, scaleSchema, seedSchema } from './option-schemas.ts';
 export { type SeedResult, type SeedRunOptions, seedDemoData } from './seed/seed-demo-data.ts';

@@ -1,44 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../core/paths.ts';
 import { WORKFLOWS_PATH } from '../../workflows/worker.ts';
+import { IMPORT, reachableFiles, valueImports } from '../support/value-imports.ts';
 
 /**
  * Workflow code is replayed, so it may import only Temporal's workflow API, activity *types* and other
  * workflow files (DESIGN.md section 2). This walks every value import reachable from the file the
  * worker bundles and fails on anything else: Node built-ins, zod, the pipeline, the database drivers.
  */
-const IMPORT = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
 const ALLOWED_PACKAGES = new Set(['@temporalio/workflow']);
-
-function valueImports(file: string): string[] {
-  const source = readFileSync(file, 'utf8');
-  const found: string[] = [];
-  for (const match of source.matchAll(IMPORT)) {
-    const [, , typeOnly, specifier] = match;
-    if (!typeOnly) found.push(specifier!);
-  }
-  return found;
-}
-
-function sandboxFiles(): Map<string, string[]> {
-  const seen = new Map<string, string[]>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    const imports = valueImports(file);
-    seen.set(file, imports);
-    for (const specifier of imports) {
-      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier));
-    }
-  };
-  visit(WORKFLOWS_PATH);
-  return seen;
-}
 
 describe('workflow sandbox imports', () => {
   it('reaches only @temporalio/workflow and workflow files from workflows/index.ts', () => {
-    const files = sandboxFiles();
+    const files = reachableFiles(WORKFLOWS_PATH);
     const offenders: string[] = [];
     for (const [file, imports] of files) {
       const where = relative(REPO_ROOT, file);

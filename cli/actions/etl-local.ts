@@ -1,0 +1,66 @@
+import { config } from '../../core/config.ts';
+import {
+  createPipelineDeps,
+  etlStatus,
+  qualifiedName,
+  runPipeline,
+  selectSourceTables,
+} from '../../pipeline/index.ts';
+import { resetWatermark } from '../../warehouse/index.ts';
+import type { EtlResetFlags, EtlStatusFlags } from '../commands/etl.ts';
+import type { Output } from '../output.ts';
+import { describeRun, progressReporter } from './etl-run-output.ts';
+
+/** `etl run --local` and `etl backfill --local`: the pipeline in this process. */
+export async function runLocally(
+  out: Output,
+  request: { tables: string[]; kind: 'incremental' | 'backfill'; windowFrom?: string; windowTo?: string },
+): Promise<number> {
+  const deps = createPipelineDeps(config());
+  const progress = progressReporter(out);
+  try {
+    const summary = await runPipeline(
+      deps,
+      {
+        tables: selectSourceTables(request.tables),
+        kind: request.kind,
+        trigger: 'cli',
+        windowFrom: request.windowFrom,
+        windowTo: request.windowTo,
+      },
+      progress,
+    );
+    progress.finish();
+    out.result(summary, () => describeRun(summary));
+    return 0;
+  } finally {
+    await deps.close();
+  }
+}
+
+export async function showStatus(flags: EtlStatusFlags, out: Output): Promise<number> {
+  const deps = createPipelineDeps(config());
+  try {
+    const status = await etlStatus(deps.warehouse, flags.limit);
+    out.result(status, () => `runs\n${out.table(status.runs)}\n\ntables\n${out.table(status.tables)}`);
+    return 0;
+  } finally {
+    await deps.close();
+  }
+}
+
+export async function resetTable(flags: EtlResetFlags, out: Output): Promise<number> {
+  const [table] = selectSourceTables([flags.table]);
+  const deps = createPipelineDeps(config());
+  try {
+    const existed = await resetWatermark(deps.warehouse, qualifiedName(table!));
+    out.result({ table: qualifiedName(table!), reset: existed }, () =>
+      existed
+        ? `watermark of ${qualifiedName(table!)} removed: the next run reads it in full`
+        : `${qualifiedName(table!)} had no watermark`,
+    );
+    return 0;
+  } finally {
+    await deps.close();
+  }
+}
