@@ -1,6 +1,8 @@
 import type { Connection as CoreConnection } from 'mysql2';
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { SourceError } from '../errors.ts';
+import { COPY_CHUNK_BYTES } from '../postgres/postgres-copy-loader.ts';
+import { CopyTextTranscoder } from './copy-text-transcoder.ts';
 
 /** A keyset position in a source table: rows strictly after it are read next. */
 export interface KeysetCursor {
@@ -29,26 +31,36 @@ export interface ExtractRequest {
   safetyLagSeconds: number;
   /** Rows per keyset page; each page is one query. */
   pageRows: number;
-  /** Rows handed to `sink` at a time. */
+  /** At most this many rows are handed to `sink` at a time (and at most ~1 MiB). */
   chunkRows: number;
+  /** Per column: whether its values can hold tabs, newlines or backslashes (text, JSON). */
+  escapeColumns: readonly boolean[];
+}
+
+/** Rows as COPY text lines (PostgreSQL's text format), ready for `COPY … FROM STDIN`. */
+export interface CopyTextChunk {
+  text: Buffer;
+  rows: number;
 }
 
 export interface ExtractResult {
   rows: number;
   upperBound: string;
+  /** The highest (cursor, key) among the rows read; undefined when there were none. */
+  highest: KeysetCursor | undefined;
 }
 
 const q = (identifier: string) => `\`${identifier.replaceAll('`', '``')}\``;
 
 /**
  * Streams a source table's rows past a position, in one consistent snapshot, bounded above by the
- * source's own clock (never the worker's). Rows arrive as arrays in `columns` order and are handed to
- * `sink` in chunks; the stream is paused while the sink works, so memory does not grow with the table.
+ * source's own clock (never the worker's). Rows are handed to `sink` as COPY text in `columns` order,
+ * in chunks; the stream is paused while the sink works, so memory does not grow with the table.
  */
 export async function extractRows(
   pool: Pool,
   request: ExtractRequest,
-  sink: (rows: unknown[][]) => Promise<void>,
+  sink: (chunk: CopyTextChunk) => Promise<void>,
 ): Promise<ExtractResult> {
   const connection = await pool.getConnection();
   try {
@@ -62,27 +74,44 @@ export async function extractRows(
         `${request.table}: columns must include ${request.keyColumn} and ${request.cursorColumn}`,
       );
     }
+    if (request.escapeColumns[keyIndex] || request.escapeColumns[cursorIndex]) {
+      throw new SourceError(`${request.table}: the key and cursor columns must be numbers or DATETIMEs`);
+    }
+    const transcoder = new CopyTextTranscoder(request.escapeColumns, COPY_CHUNK_BYTES * 2, {
+      cursor: cursorIndex,
+      key: keyIndex,
+    });
     let position = request.after;
     let total = 0;
     for (;;) {
       const { sql, params } = pageQuery(request, position, upperBound);
       let pageCount = 0;
-      await streamQuery(connection, sql, params, request.chunkRows, async (rows) => {
-        const last = rows[rows.length - 1]!;
-        position = { updatedAt: String(last[cursorIndex]), id: String(last[keyIndex]) };
-        pageCount += rows.length;
-        await sink(rows);
-      });
+      const positionColumns = [cursorIndex, keyIndex];
+      await streamQueryAsCopyText(
+        connection,
+        { sql, params, transcoder, positionColumns, ...request },
+        async (chunk, last) => {
+          position = { updatedAt: String(last[0]), id: String(last[1]) };
+          pageCount += chunk.rows;
+          await sink(chunk);
+        },
+      );
       total += pageCount;
       if (pageCount < request.pageRows) break;
     }
     await connection.query('COMMIT');
-    return { rows: total, upperBound };
-  } catch (error) {
-    await connection.query('ROLLBACK').catch(() => {});
-    throw SourceError.wrap(error, `extract from ${request.table}`);
-  } finally {
     connection.release();
+    const highest = transcoder.highest;
+    return {
+      rows: total,
+      upperBound,
+      highest: highest && { updatedAt: highest.cursor, id: highest.key },
+    };
+  } catch (error) {
+    // A failure can leave a result set half read (or the connection paused) on this connection: it is
+    // discarded, never handed back to the pool. Its read-only transaction ends with it.
+    connection.destroy();
+    throw SourceError.wrap(error, `extract from ${request.table}`);
   }
 }
 
@@ -134,27 +163,58 @@ function pageQuery(
   };
 }
 
-/** Runs one query as a row stream and feeds `onChunk` with arrays of rows, pausing while it works. */
-function streamQuery(
+/** The part of mysql2's query command this module hooks (mysql2/lib/commands/query.js). */
+interface QueryCommand {
+  row?: RowHandler;
+  on(event: 'error', listener: (error: Error) => void): QueryCommand;
+  on(event: 'end', listener: () => void): QueryCommand;
+}
+type RowHandler = (this: QueryCommand, packet: RowPacket, connection: unknown) => unknown;
+interface RowPacket {
+  buffer: Buffer;
+  offset: number;
+  end: number;
+  isEOF(): boolean;
+}
+
+/**
+ * Runs one query and feeds `onChunk` with its rows as COPY text (see CopyTextTranscoder), pausing the
+ * connection while a chunk is written. mysql2 parses each row packet through its query command's
+ * `row` state; this replaces that state for this one query so the packets are transcoded instead of
+ * decoded into JavaScript values (end of rows, errors and completion stay mysql2's own).
+ */
+function streamQueryAsCopyText(
   connection: PoolConnection,
-  sql: string,
-  params: unknown[],
-  chunkRows: number,
-  onChunk: (rows: unknown[][]) => Promise<void>,
+  query: {
+    sql: string;
+    params: unknown[];
+    transcoder: CopyTextTranscoder;
+    chunkRows: number;
+    /** Columns whose values of each chunk's last row `onChunk` receives. */
+    positionColumns: readonly number[];
+  },
+  onChunk: (chunk: CopyTextChunk, last: (string | null)[]) => Promise<void>,
 ): Promise<void> {
+  const { sql, params, transcoder, chunkRows, positionColumns } = query;
   return new Promise((resolve, reject) => {
     // The callback-style core connection streams rows without buffering the result set.
     const core = (connection as unknown as { connection: CoreConnection }).connection;
-    const query = core.query({ sql, values: params, rowsAsArray: true });
-    let chunk: unknown[][] = [];
+    const command = core.query({ sql, values: params }) as unknown as QueryCommand;
+    const parseRow = command.row;
+    if (typeof parseRow !== 'function') {
+      reject(
+        new SourceError('this mysql2 version has no row state to hook: pin the version in package.json'),
+      );
+      return;
+    }
     let pending: Promise<void> = Promise.resolve();
     let failed = false;
     const flush = () => {
-      const rows = chunk;
-      chunk = [];
       core.pause();
+      const last = transcoder.lastValues(positionColumns);
+      const chunk = transcoder.take();
       pending = pending
-        .then(() => onChunk(rows))
+        .then(() => onChunk(chunk, last))
         .then(
           () => core.resume(),
           (error: unknown) => {
@@ -163,17 +223,26 @@ function streamQuery(
           },
         );
     };
-    query.on('result', (row: unknown) => {
-      chunk.push(row as unknown as unknown[]);
-      if (chunk.length >= chunkRows) flush();
-    });
-    query.on('error', (error: Error) => {
+    const transcodeRow: RowHandler = function (packet, conn) {
+      if (packet.isEOF()) return parseRow.call(this, packet, conn);
+      if (failed) return transcodeRow; // the rest of the result set is read and dropped
+      try {
+        transcoder.addRow(packet.buffer, packet.offset, packet.end);
+        if (transcoder.rows >= chunkRows || transcoder.bytes >= COPY_CHUNK_BYTES) flush();
+      } catch (error) {
+        failed = true;
+        reject(error);
+      }
+      return transcodeRow;
+    };
+    command.row = transcodeRow;
+    command.on('error', (error: Error) => {
       failed = true;
       reject(error);
     });
-    query.on('end', () => {
+    command.on('end', () => {
       if (failed) return;
-      if (chunk.length > 0) flush();
+      if (transcoder.rows > 0) flush();
       pending.then(() => resolve(), reject);
     });
   });

@@ -1,10 +1,9 @@
 import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { encodeCopyRows } from './copy-text-encoder.ts';
 
 /** pg-copy-streams makes two syscalls per chunk it is given: hand it ~1 MiB at a time. */
-const COPY_CHUNK_BYTES = 1 << 20;
+export const COPY_CHUNK_BYTES = 1 << 20;
 /**
  * How much may wait in the COPY stream before the writer pauses. Well above one chunk, so the source
  * keeps streaming while PostgreSQL works through the last chunks; at the default 16 KiB every chunk
@@ -13,12 +12,15 @@ const COPY_CHUNK_BYTES = 1 << 20;
 const COPY_BUFFER_BYTES = 8 << 20;
 
 export interface CopyWriter {
-  /** Encodes and writes rows; resolves when the COPY stream can take more. */
-  write(rows: readonly unknown[][]): Promise<void>;
+  /** Writes COPY text lines (best ~1 MiB at a time); resolves when the COPY stream can take more. */
+  write(text: Buffer): Promise<void>;
   /** Ends the COPY and returns the row count PostgreSQL reports. */
   finish(): Promise<number>;
-  /** Aborts the COPY (the statement fails and loads nothing). */
-  abort(error: Error): void;
+  /**
+   * Aborts the COPY (the statement fails and loads nothing); resolves once PostgreSQL has ended it and
+   * the client can run other statements.
+   */
+  abort(error: Error): Promise<void>;
 }
 
 /**
@@ -36,7 +38,6 @@ export function openCopy(
   const stream = client.query(
     copyFrom(`COPY ${table} (${columnList}) FROM STDIN`, { highWaterMark: COPY_BUFFER_BYTES }),
   );
-  let buffered = '';
   let failure: Error | undefined;
   stream.on('error', (error: Error) => {
     failure ??= error;
@@ -54,32 +55,23 @@ export function openCopy(
       stream.on('error', done);
     });
 
-  const push = async (text: string) => {
-    if (failure) throw failure;
-    if (!stream.write(Buffer.from(text, 'utf8'))) await drained();
-    if (failure) throw failure;
-  };
-
   return {
-    async write(rows) {
-      buffered += encodeCopyRows(rows);
-      if (buffered.length >= COPY_CHUNK_BYTES) {
-        const text = buffered;
-        buffered = '';
-        await push(text);
-      }
+    async write(text) {
+      if (failure) throw failure;
+      if (!stream.write(text)) await drained();
+      if (failure) throw failure;
     },
     async finish() {
-      if (buffered.length > 0) await push(buffered);
-      buffered = '';
       const done = once(stream, 'finish');
       stream.end();
       await Promise.race([done, once(stream, 'error')]);
       if (failure) throw failure;
       return stream.rowCount;
     },
-    abort(error) {
+    async abort(error) {
+      const closed = once(stream, 'close').catch(() => {});
       stream.destroy(error);
+      await closed;
     },
   };
 }

@@ -1,4 +1,10 @@
-import { extractRows, type KeysetCursor, openCopy, readSourceClock } from '../../connectors/index.ts';
+import {
+  type CopyWriter,
+  extractRows,
+  type KeysetCursor,
+  openCopy,
+  readSourceClock,
+} from '../../connectors/index.ts';
 import type { SourceDatabase } from '../../core/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 import {
@@ -59,6 +65,7 @@ export async function extractTable(
   }
   const spec = stagingSpec(table);
   const client = await deps.warehouse.connect();
+  let copy: CopyWriter | undefined;
   try {
     await ensureMirror(client, deps.renderer, spec);
     const previous = await getStep(client, input.runId, 'extract', name);
@@ -96,7 +103,6 @@ export async function extractTable(
     onProgress(rowsDone);
 
     const columns = table.columns.map((c) => c.name);
-    let copy: ReturnType<typeof openCopy> | undefined;
     let rowsInCopy = 0;
     let lastBeat = Date.now();
     const result = await extractRows(
@@ -113,12 +119,13 @@ export async function extractTable(
         safetyLagSeconds: table.safetyLagSeconds,
         pageRows: deps.tuning.pageRows,
         chunkRows: deps.tuning.chunkRows,
+        escapeColumns: table.columns.map((c) => c.type === 'text' || c.type === 'json'),
       },
-      async (rows) => {
+      async (chunk) => {
         copy ??= openCopy(client, batch, columns);
-        await copy.write(rows);
-        rowsInCopy += rows.length;
-        rowsDone += rows.length;
+        await copy.write(chunk.text);
+        rowsInCopy += chunk.rows;
+        rowsDone += chunk.rows;
         onProgress(rowsDone);
         if (rowsInCopy >= deps.tuning.commitEveryRows) {
           await copy.finish();
@@ -131,15 +138,18 @@ export async function extractTable(
         }
       },
     );
-    if (copy) await (copy as ReturnType<typeof openCopy>).finish();
+    if (copy) await (copy as CopyWriter).finish();
 
-    const last = await batchResumePoint(client, spec, batch, 'incremental');
+    // The batch's highest position: what this attempt read, or (resumed) what the batch holds.
+    const highest = resumeAt ? await batchResumePoint(client, spec, batch, 'incremental') : result.highest;
     const watermarkAfter =
-      input.kind === 'incremental' && last ? { updatedAt: last.updatedAt, id: last.id } : watermarkBefore;
+      input.kind === 'incremental' && highest
+        ? { updatedAt: highest.updatedAt, id: highest.id }
+        : watermarkBefore;
     const outcome: ExtractTableResult = {
       table: name,
       mode,
-      rows: last?.rows ?? 0,
+      rows: rowsDone,
       resumed: after !== undefined,
       watermarkBefore,
       watermarkAfter,
@@ -153,6 +163,8 @@ export async function extractTable(
     });
     return outcome;
   } catch (error) {
+    // An open COPY holds the client: end it (loading nothing of this chunk) before recording the failure.
+    await copy?.abort(error as Error);
     await finishStep(client, input.runId, 'extract', name, {}, (error as Error).message).catch(() => {});
     throw error;
   } finally {
