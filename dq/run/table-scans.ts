@@ -92,32 +92,47 @@ export class TableScans {
         (fk) => fk.column === lookup.column && fk.referenced === lookup.table && fk.field === lookup.field,
       )?.name;
     });
-    const selects: string[] = [];
+    // Rules share their aggregates: one `total` per distinct `where`, and none for a condition that
+    // is constant false. Forty aggregates over millions of rows cost more than the scan itself.
+    const aggregates = new Map<string, string>();
+    const aggregate = (condition: string): string => {
+      if (condition === '(false)') return '0';
+      let alias = aggregates.get(condition);
+      if (!alias) {
+        alias = `c_${aggregates.size}`;
+        aggregates.set(condition, alias);
+      }
+      return alias;
+    };
     const joins: string[] = [];
-    predicates.forEach((p, i) => {
+    const columns = predicates.map((p, i) => {
       const where = `(${p.where ?? 'true'})`;
       // PostgreSQL already guarantees a validated foreign key: no join, no orphans to count.
       const failing = enforcedBy[i] ? 'false' : p.failing(refColumn(i));
       if (p.lookup && !enforcedBy[i]) joins.push(lookupJoin(p.lookup, i));
-      selects.push(
-        `count(*) filter (where ${where}) as total_${i}`,
-        `count(*) filter (where ${where} and (${failing})) as failing_${i}`,
-        `count(*) filter (where ${where} and (${p.unknown ?? 'false'})) as unknown_${i}`,
-      );
+      return {
+        total: aggregate(where),
+        failing: aggregate(failing === 'false' ? '(false)' : `${where} and (${failing})`),
+        unknown: aggregate(p.unknown === undefined ? '(false)' : `${where} and (${p.unknown})`),
+      };
     });
+    const selects = [...aggregates].map(([condition, alias]) =>
+      condition === '(true)' ? `count(*) as ${alias}` : `count(*) filter (where ${condition}) as ${alias}`,
+    );
     const scope = await this.runFilter(target);
     const [row] = await queryWarehouse(
       this.warehouse,
-      `select ${selects.join(', ')} from ${quoteName(target)} ${TARGET_ALIAS} ${joins.join(' ')}
+      `select ${selects.length > 0 ? selects.join(', ') : '1'} from ${quoteName(target)} ${TARGET_ALIAS} ${joins.join(' ')}
        where ${scope}`,
     );
+    const count = (alias: string) => (alias === '0' ? 0 : Number(row![alias]));
     return new Map(
       predicates.map((p, i) => [
         p.id,
         {
-          total: Number(row![`total_${i}`]),
-          failing: Number(row![`failing_${i}`]),
-          unknown: Number(row![`unknown_${i}`]),
+          total: count(columns[i]!.total),
+          failing: count(columns[i]!.failing),
+          unknown: count(columns[i]!.unknown),
           ...(enforcedBy[i] ? { enforcedBy: enforcedBy[i] } : {}),
         },
       ]),
