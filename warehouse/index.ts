@@ -1,5 +1,5 @@
 export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
-export { deferSecondaryIndexes } from './index-deferral.ts';
+export { deferIndexes } from './index-deferral.ts';
 export { migrateWarehouse, type WarehouseMigrationOutcome } from './migrator.ts';
 export { countFrom, isTransient, type ModelResult, runModel } from './model-runner.ts';
 export { createWarehousePool } from './postgres-pool.ts';
@@ -13,13 +13,16 @@ export {
   type SqlRenderer,
 } from './sql-renderer.ts';
 export {
+  adoptBatchAsMirror,
   batchResumePoint,
   dropBatch,
   ensureBatch,
   ensureMirror,
+  indexBatchForAdoption,
+  isAdoptable,
   isMirrorEmpty,
-  type MergeOutcome,
   mergeBatch,
+  prepareBatchForAdoption,
   type StagingTableSpec,
 } from './staging-store.ts';
 export { analyzeIfStale } from './statistics.ts';

@@ -22,7 +22,8 @@ export const batchTable = (database: string, table: string, runId: number | stri
   `stg.${ident(`${database}__${table}__r${runId}`)}`;
 
 /**
- * dbt-style rendering of the SQL models in sql/: `source(db, table)` is a staging mirror,
+ * dbt-style rendering of the SQL models in sql/: `source(db, table)` is a staging mirror (or, during a
+ * first load, the batch that is about to become it: context `sources`),
  * `batch_of(db, table)` the rows this run extracted from it (an empty relation when the run did not
  * extract that table), `ref(model)` a warehouse table, `is_incremental()` false on a first load,
  * `var(name)` a run variable; `| lit` and `| ident` quote values and names.
@@ -34,7 +35,6 @@ export function createSqlRenderer() {
     trimBlocks: true,
     lstripBlocks: true,
   });
-  env.addGlobal('source', mirrorTable);
   env.addGlobal('ref', (model: string) => `dwh.${ident(model)}`);
   env.addFilter('lit', literal);
   env.addFilter('ident', ident);
@@ -42,8 +42,11 @@ export function createSqlRenderer() {
     render(template: string, context: Record<string, unknown> = {}): string {
       const vars = (context.vars ?? {}) as Record<string, unknown>;
       const batches = (context.batches ?? {}) as Record<string, string>;
+      const sources = (context.sources ?? {}) as Record<string, string>;
       return env.render(template, {
         ...context,
+        source: (database: string, table: string) =>
+          sources[`${database}.${table}`] ?? mirrorTable(database, table),
         batch_of: (database: string, table: string) =>
           batches[`${database}.${table}`] ??
           `(select * from ${mirrorTable(database, table)} where false) as ${ident(`${table}__none`)}`,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { COLUMN_TYPES, type ColumnType } from './column-types.ts';
-import { deferSecondaryIndexes } from './index-deferral.ts';
+import { deferIndexes } from './index-deferral.ts';
 import { batchTable, ident, mirrorTable, type SqlRenderer } from './sql-renderer.ts';
 
 /** The warehouse's view of one source table: enough to build and merge its staging tables. */
@@ -50,6 +50,7 @@ export async function ensureBatch(
     renderer.render('staging/create_batch_table.sql', {
       batch,
       columns: columnsWithTypes(spec),
+      primaryKey: spec.primaryKey,
       logged: options.firstLoad,
     }),
   );
@@ -84,17 +85,10 @@ export async function batchResumePoint(
   return row ? { updatedAt: row.updated_at, id: row.id, rows: Number(row.total) } : undefined;
 }
 
-export interface MergeOutcome {
-  /** Rows written to the mirror. */
-  rows: number;
-  /** The batch became the mirror (a first load): there is no batch left to drop. */
-  adopted: boolean;
-}
-
 /**
- * Merges a batch into its mirror (see sql/staging/merge_batch.sql). On a first load the logged batch
- * simply becomes the mirror, keys and indexes built afterwards: copying millions of rows from one
- * table to the other was a third of the first load's time.
+ * Merges a batch into its mirror (see sql/staging/merge_batch.sql) and returns the rows written. First loads usually skip this: the
+ * batch becomes the mirror (`adoptBatchAsMirror`); copying millions of rows from one table to the
+ * other was a third of the first load's time.
  */
 export async function mergeBatch(
   client: pg.ClientBase,
@@ -103,14 +97,11 @@ export async function mergeBatch(
   batch: string,
   runId: number,
   dedupe: boolean,
-): Promise<MergeOutcome> {
+): Promise<number> {
   const columns = spec.columns.map((c) => c.name);
   const mirror = mirrorTable(spec.database, spec.table);
   const empty = await isMirrorEmpty(client, spec);
-  if (empty && !dedupe && (await isLogged(client, batch))) {
-    return { rows: await adoptBatchAsMirror(client, renderer, spec, batch, runId), adopted: true };
-  }
-  const restoreIndexes = empty ? await deferSecondaryIndexes(client, mirror) : async () => {};
+  const restoreIndexes = empty ? await deferIndexes(client, mirror) : async () => {};
   const result = await client.query(
     renderer.render('staging/merge_batch.sql', {
       empty,
@@ -125,7 +116,7 @@ export async function mergeBatch(
     }),
   );
   await restoreIndexes();
-  return { rows: result.rowCount ?? 0, adopted: false };
+  return result.rowCount ?? 0;
 }
 
 async function isLogged(client: pg.ClientBase, table: string): Promise<boolean> {
@@ -136,29 +127,96 @@ async function isLogged(client: pg.ClientBase, table: string): Promise<boolean> 
   return rows[0]?.logged === true;
 }
 
-/** Renames the batch into the (empty) mirror's place and gives it the mirror's columns, key and indexes. */
-async function adoptBatchAsMirror(
+/**
+ * Gives a first load's batch the mirror's bookkeeping columns (no rewrite: constant defaults) and
+ * fresh statistics, so the transform can read it as the mirror while its indexes are built beside it
+ * (`indexBatchForAdoption`). Does nothing to a batch that has them.
+ */
+export async function prepareBatchForAdoption(client: pg.ClientBase, batch: string, runId: number) {
+  const { rows } = await client.query(
+    "select 1 from pg_attribute where attrelid = $1::regclass and attname = '_etl_run_id' and not attisdropped",
+    [batch],
+  );
+  if (rows.length > 0) return;
+  await client.query(
+    `alter table ${batch}
+       add column _loaded_at timestamptz not null default now(),
+       add column _etl_run_id bigint default ${Number(runId)},
+       add column _deleted_at timestamptz`,
+  );
+  await client.query(`alter table ${batch} alter column _etl_run_id drop default`);
+  await client.query(`analyze ${batch}`);
+}
+
+/**
+ * Builds a prepared batch's key index and the mirror's secondary indexes, named after the batch (the
+ * empty mirror still holds the mirror's names). Index builds only share-lock the table, so this runs on
+ * a connection of its own while the transform reads the batch. Skips what exists.
+ */
+export async function indexBatchForAdoption(
   client: pg.ClientBase,
   renderer: SqlRenderer,
   spec: StagingTableSpec,
   batch: string,
   runId: number,
-): Promise<number> {
-  const mirror = mirrorTable(spec.database, spec.table);
-  await client.query(`drop table ${mirror}`);
-  await client.query(`alter table ${batch} rename to ${ident(`${spec.database}__${spec.table}`)}`);
-  // Constant defaults: PostgreSQL records them once instead of rewriting the table.
+): Promise<void> {
+  const name = batchName(spec, runId);
+  // A unique index, not yet the key: ADD PRIMARY KEY would lock the batch against the transform's
+  // reads; the adoption turns the index into the key in an instant.
   await client.query(
-    `alter table ${mirror}
-       add column _loaded_at timestamptz not null default now(),
-       add column _etl_run_id bigint default ${Number(runId)},
-       add column _deleted_at timestamptz`,
+    `create unique index if not exists ${ident(`${name}_pkey`)} on ${batch} (${ident(spec.primaryKey)})`,
   );
-  await client.query(`alter table ${mirror} alter column _etl_run_id drop default`);
-  await client.query(`alter table ${mirror} add primary key (${ident(spec.primaryKey)})`);
-  await ensureMirror(client, renderer, spec); // the secondary indexes, as the template declares them
-  const { rows } = await client.query<{ n: string }>(`select count(*)::text as n from ${mirror}`);
-  return Number(rows[0]!.n);
+  await client.query(
+    renderer.render('staging/mirror_indexes.sql', { table: batch, name, indexes: spec.mirrorIndexes }),
+  );
+}
+
+const batchName = (spec: StagingTableSpec, runId: number) => `${spec.database}__${spec.table}__r${runId}`;
+
+/**
+ * Whether this run's batch can simply become the mirror: a first load (empty mirror) whose batch was
+ * loaded logged and in one piece (a resumed extract may hold rows twice and goes through the merge).
+ */
+export async function isAdoptable(
+  client: pg.ClientBase,
+  spec: StagingTableSpec,
+  batch: string,
+  dedupe: boolean,
+): Promise<boolean> {
+  return !dedupe && (await isMirrorEmpty(client, spec)) && (await isLogged(client, batch));
+}
+
+/**
+ * Renames a batch into the empty mirror's place, its indexes named as the mirror's (building whatever
+ * `prepareBatchForAdoption` and `indexBatchForAdoption` have not).
+ */
+export async function adoptBatchAsMirror(
+  client: pg.ClientBase,
+  renderer: SqlRenderer,
+  spec: StagingTableSpec,
+  batch: string,
+  runId: number,
+): Promise<void> {
+  await prepareBatchForAdoption(client, batch, runId);
+  await indexBatchForAdoption(client, renderer, spec, batch, runId);
+  const mirror = mirrorTable(spec.database, spec.table);
+  const mirrorName = `${spec.database}__${spec.table}`;
+  const prefix = batchName(spec, runId);
+  await client.query(`drop table ${mirror}`);
+  await client.query(`alter table ${batch} rename to ${ident(mirrorName)}`);
+  await client.query(`alter table ${mirror} reset (autovacuum_enabled)`);
+  const { rows: indexes } = await client.query<{ name: string }>(
+    `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+     where i.indrelid = $1::regclass and starts_with(c.relname, $2)`,
+    [mirror, prefix],
+  );
+  for (const index of indexes) {
+    const renamed = mirrorName + index.name.slice(prefix.length);
+    await client.query(`alter index stg.${ident(index.name)} rename to ${ident(renamed)}`);
+  }
+  await client.query(
+    `alter table ${mirror} add constraint ${ident(`${mirrorName}_pkey`)} primary key using index ${ident(`${mirrorName}_pkey`)}`,
+  );
 }
 
 export async function dropBatch(client: pg.ClientBase, batch: string): Promise<void> {

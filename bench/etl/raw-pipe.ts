@@ -26,6 +26,7 @@ export async function rawPipe(
       renderer.render('staging/create_batch_table.sql', {
         batch: target,
         columns: t.columns.map((c) => ({ name: c.name, pgType: COLUMN_TYPES[c.type] })),
+        primaryKey: t.primaryKey,
       }),
     );
     targets.set(t, target);

@@ -15,6 +15,7 @@ import {
   getStep,
   heartbeatRun,
   isMirrorEmpty,
+  prepareBatchForAdoption,
   readWatermark,
   startStep,
   type Watermark,
@@ -161,6 +162,15 @@ export async function extractTable(
       watermark_after: watermarkAfter,
       detail: { ...outcome, since, upperBound: result.upperBound },
     });
+    if (firstLoad) {
+      // The transform reads this batch as the mirror (and indexes it meanwhile): give it the mirror's
+      // columns and statistics now. Should this fail, the transform does it.
+      await client.query('begin');
+      await prepareBatchForAdoption(client, batch, input.runId).then(
+        () => client.query('commit'),
+        () => client.query('rollback'),
+      );
+    }
     return outcome;
   } catch (error) {
     // An open COPY holds the client: end it (loading nothing of this chunk) before recording the failure.

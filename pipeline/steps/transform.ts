@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import {
+  adoptBatchAsMirror,
   advanceWatermark,
   analyzeIfStale,
   batchTable,
   countFrom,
-  deferSecondaryIndexes,
+  deferIndexes,
   dropBatch,
   ensureMirror,
   finishStep,
@@ -17,6 +18,7 @@ import {
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, SOURCE_TABLES, type SourceTable, stagingSpec } from '../source-tables.ts';
+import { type BatchAdoption, startBatchAdoption } from './batch-adoption.ts';
 import type { ExtractTableResult } from './extract-table.ts';
 import { reconcileDeletes } from './reconcile-deletes.ts';
 
@@ -64,16 +66,8 @@ export async function transform(
 ): Promise<TransformResult> {
   const client = await deps.warehouse.connect();
   const targets: TargetCounts[] = [];
+  let adoption: BatchAdoption | undefined;
   try {
-    await client.query('begin');
-    // The models read every configured mirror, also of tables this run did not extract (or a first
-    // run limited with --tables): make sure each exists, empty if never loaded.
-    for (const table of SOURCE_TABLES) await ensureMirror(client, deps.renderer, stagingSpec(table));
-    await client.query('select pg_advisory_xact_lock(hashtext($1))', [TRANSFORM_LOCK]);
-    // Big merges: let this transaction's sorts and hashes stay in memory.
-    await client.query("set local work_mem = '256MB'");
-    // JIT compiles every big statement anew and has not paid for itself on these merges.
-    await client.query('set local jit = off');
     const extracts = new Map<string, ExtractTableResult>();
     for (const table of input.tables) {
       const step = await getStep(client, input.runId, 'extract', qualifiedName(table));
@@ -84,11 +78,37 @@ export async function transform(
       }
       extracts.set(qualifiedName(table), step.detail as unknown as ExtractTableResult);
     }
+    // A resumed extract may hold a row twice: its batch is merged (deduplicated), never adopted.
+    const dedupe = (table: SourceTable) =>
+      extracts.get(qualifiedName(table))!.resumed || table.mode === 'cdc';
+    adoption = await startBatchAdoption(
+      deps,
+      input.runId,
+      input.tables.map((table) => ({ table, dedupe: dedupe(table) })),
+    );
+
+    await client.query('begin');
+    // The models read every configured mirror, also of tables this run did not extract (or a first
+    // run limited with --tables): make sure each exists, empty if never loaded.
+    for (const table of SOURCE_TABLES) await ensureMirror(client, deps.renderer, stagingSpec(table));
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [TRANSFORM_LOCK]);
+    // Big merges: let this transaction's sorts and hashes stay in memory.
+    await client.query("set local work_mem = '256MB'");
+    // JIT compiles every big statement anew and has not paid for itself on these merges.
+    await client.query('set local jit = off');
 
     const batches: Record<string, string> = {};
+    // First loads: the models read the batches that become the mirrors once their indexes are built.
+    const sources: Record<string, string> = {};
     const batchesToDrop: string[] = [];
     for (const table of input.tables) {
       const name = qualifiedName(table);
+      const batch = batchTable(table.database, table.table, input.runId);
+      batches[name] = batch;
+      if (adoption.batches.has(name)) {
+        sources[name] = batch;
+        continue;
+      }
       onStep(`stg ${name}`);
       const started = performance.now();
       await startStep(client, input.runId, 'merge', name);
@@ -96,19 +116,15 @@ export async function transform(
         table.detectHardDeletes && input.kind === 'incremental'
           ? await reconcileDeletes(deps, client, table, input.runId)
           : 0;
-      const batch = batchTable(table.database, table.table, input.runId);
-      const dedupe = extracts.get(name)!.resumed || table.mode === 'cdc';
-      const { rows: merged, adopted } = await mergeBatch(
+      const merged = await mergeBatch(
         client,
         deps.renderer,
         stagingSpec(table),
         batch,
         input.runId,
-        dedupe,
+        dedupe(table),
       );
-      // An adopted batch is the mirror now, holding exactly this run's rows.
-      batches[name] = adopted ? mirrorTable(table.database, table.table) : batch;
-      if (!adopted) batchesToDrop.push(batch);
+      batchesToDrop.push(batch);
       await analyzeIfStale(client, mirrorTable(table.database, table.table), merged + deleted);
       await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: deleted });
       targets.push({
@@ -125,6 +141,7 @@ export async function transform(
     const context = {
       incremental,
       batches,
+      sources,
       vars: { run_id: input.runId, business_tz: deps.config.BUSINESS_TZ },
     };
     const run = async (model: string, folder: string) => {
@@ -151,10 +168,28 @@ export async function transform(
     });
     const restoreFactIndexes = incremental
       ? async () => {}
-      : await deferSecondaryIndexes(client, 'dwh.fact_sales');
+      : await deferIndexes(client, 'dwh.fact_sales', { primaryKey: true });
     const fact = await run('fact_sales', 'facts');
     await restoreFactIndexes();
     await recordModel(client, input.runId, fact, targets, factCounts(fact));
+
+    await adoption.indexed;
+    for (const [name, { table, batch }] of adoption.batches) {
+      onStep(`stg ${name}`);
+      const started = performance.now();
+      await startStep(client, input.runId, 'merge', name);
+      await adoptBatchAsMirror(client, deps.renderer, stagingSpec(table), batch, input.runId);
+      const merged = extracts.get(name)!.rows;
+      await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: 0 });
+      targets.push({
+        target: `stg.${name}`,
+        inserted: 0,
+        updated: 0,
+        merged,
+        deleted: 0,
+        durationMs: performance.now() - started,
+      });
+    }
 
     if (input.kind === 'incremental') {
       for (const [name, extract] of extracts) {
@@ -166,6 +201,8 @@ export async function transform(
     return { incremental, targets };
   } catch (error) {
     await client.query('rollback').catch(() => {});
+    // Leave nothing running on the batches once this returns.
+    await adoption?.indexed.catch(() => {});
     throw error;
   } finally {
     client.release();

@@ -97,7 +97,7 @@ select * from final
 {% endset %}
 
 {% if not is_incremental() %}
--- first load: the table is empty (the runner defers its secondary indexes around this model).
+-- first load: the table is empty (the runner defers its indexes, key included, around this model).
 -- TRUNCATE gives it a new file in this transaction, which PostgreSQL then fills without writing WAL
 -- (wal_level = minimal, see ops/infra/parts/postgres.ts): a third of the insert's time.
 truncate {{ ref('fact_sales') }};

@@ -8,8 +8,5 @@ create table if not exists {{ mirror }} (
   _etl_run_id bigint,
   _deleted_at timestamptz
 );
-create index if not exists {{ (name ~ '__run') | ident }} on {{ mirror }} (_etl_run_id);
-{% for index in indexes %}
-create index if not exists {{ (name ~ '__' ~ index | join('_')) | ident }} on {{ mirror }} ({{ index | join(', ') }});
-{% endfor %}
-
+{% set table = mirror %}
+{% include 'staging/mirror_indexes.sql' %}

@@ -1,0 +1,63 @@
+import {
+  batchTable,
+  indexBatchForAdoption,
+  isAdoptable,
+  prepareBatchForAdoption,
+} from '../../warehouse/index.ts';
+import type { PipelineDeps } from '../deps.ts';
+import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+
+export interface BatchAdoption {
+  /** Tables (`db.table`) whose batch becomes the mirror, with the batch's name. */
+  batches: Map<string, { table: SourceTable; batch: string }>;
+  /** Settles when every adopted batch has its key and indexes; rejects with the first failure. */
+  indexed: Promise<void>;
+}
+
+/**
+ * First loads: finds the batches that will simply become their mirrors and builds their keys and
+ * indexes on a connection of its own, each in its own transaction, while the transform reads them.
+ * The transform is one statement after another on one core; the index builds take the other one
+ * (they only share-lock the batch, which reads do not conflict with). Called before the transform's
+ * transaction begins, which must not hold a lock these need.
+ */
+export async function startBatchAdoption(
+  deps: PipelineDeps,
+  runId: number,
+  tables: readonly { table: SourceTable; dedupe: boolean }[],
+): Promise<BatchAdoption> {
+  const client = await deps.warehouse.connect();
+  const batches: BatchAdoption['batches'] = new Map();
+  try {
+    for (const { table, dedupe } of tables) {
+      const batch = batchTable(table.database, table.table, runId);
+      if (!(await isAdoptable(client, stagingSpec(table), batch, dedupe))) continue;
+      // Normally done by the extract step already (then a no-op): the transform reads these columns.
+      await client.query('begin');
+      await prepareBatchForAdoption(client, batch, runId);
+      await client.query('commit');
+      batches.set(qualifiedName(table), { table, batch });
+    }
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    client.release();
+    throw error;
+  }
+  const indexed = (async () => {
+    try {
+      for (const { table, batch } of batches.values()) {
+        await client.query('begin');
+        await indexBatchForAdoption(client, deps.renderer, stagingSpec(table), batch, runId);
+        await client.query('commit');
+      }
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  })();
+  // Awaited by the transform; until then a failure must not count as unhandled.
+  indexed.catch(() => {});
+  return { batches, indexed };
+}
