@@ -6,9 +6,9 @@
  */
 import { once } from 'node:events';
 import { from as copyFrom } from 'pg-copy-streams';
-import { encodeCopyRows } from '../connectors/index.ts';
 import { config } from '../core/config.ts';
 import { createWarehousePool } from '../warehouse/index.ts';
+import { encodeCopyRows } from './copy-text-encoder.ts';
 
 const ROWS = 1_000_000;
 const CHUNK_ROWS = 5_000;

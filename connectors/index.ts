@@ -6,5 +6,4 @@ export {
   type KeysetCursor,
   readSourceClock,
 } from './mysql/mysql-extractor.ts';
-export { encodeCopyRows, encodeCopyValue } from './postgres/copy-text-encoder.ts';
 export { type CopyWriter, openCopy } from './postgres/postgres-copy-loader.ts';

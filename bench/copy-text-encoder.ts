@@ -1,13 +1,14 @@
-import { LoadError } from '../errors.ts';
+import { LoadError } from '../connectors/errors.ts';
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES = /[\\\t\n\r]/g;
 const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /**
- * One value in PostgreSQL's COPY text format. Values come from mysql2 as exact strings (decimals,
- * big integers, DATETIME(6)), numbers, or parsed JSON; only text needs escaping, and the test is a
- * single regex scan, so clean strings are passed through untouched.
+ * One JavaScript value in PostgreSQL's COPY text format: the text side of `bench:copy-format` (the
+ * pipeline copies MySQL's row bytes instead: connectors/mysql/copy-text-transcoder.ts). Values are
+ * exact strings (decimals, big integers, DATETIME(6)), numbers, or parsed JSON; only text needs
+ * escaping, and the test is a single regex scan, so clean strings pass through untouched.
  */
 export function encodeCopyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
