@@ -23,8 +23,8 @@ export class CopyTextTranscoder {
   private buffer: Buffer;
   private length = 0;
   private rowCount = 0;
-  /** Where the last line starts in `buffer`; -1 before the first row of a chunk. */
-  private lastLine = -1;
+  /** Where the last row's cursor and key lie in `buffer`; undefined before a chunk's first row. */
+  private lastSpans: { cursorStart: number; cursorEnd: number; keyStart: number; keyEnd: number } | undefined;
   /** The highest (cursor, key) seen so far, as their text; kept across chunks. */
   private highestCursor: Buffer = Buffer.alloc(0);
   private highestKey: Buffer = Buffer.alloc(0);
@@ -118,22 +118,19 @@ export class CopyTextTranscoder {
       this.highestCursor = Buffer.from(out.subarray(cursorStart, cursorEnd));
       this.highestKey = Buffer.from(out.subarray(keyStart, keyEnd));
     }
-    this.lastLine = this.length;
+    this.lastSpans = { cursorStart, cursorEnd, keyStart, keyEnd };
     this.length = o;
     this.rowCount++;
   }
 
-  /**
-   * The last row's values of the given columns, as text (NULL as null). Read back from the line
-   * itself, so only for columns copied unescaped (keys and cursors are numbers and DATETIMEs).
-   */
-  lastValues(columns: readonly number[]): (string | null)[] {
-    if (this.lastLine < 0) throw new Error('no row transcoded in this chunk');
-    for (const c of columns) {
-      if (this.escapeColumns[c]) throw new Error(`column ${c} is escaped: its value cannot be read back`);
-    }
-    const line = this.buffer.toString('utf8', this.lastLine, this.length - 1).split('\t');
-    return columns.map((c) => (line[c] === '\\N' ? null : line[c]!));
+  /** The last row's (cursor, key) as text: where the next page of a keyset read starts. */
+  get last(): { cursor: string; key: string } {
+    const spans = this.lastSpans;
+    if (!spans) throw new Error('no row transcoded in this chunk');
+    return {
+      cursor: this.buffer.toString('latin1', spans.cursorStart, spans.cursorEnd),
+      key: this.buffer.toString('latin1', spans.keyStart, spans.keyEnd),
+    };
   }
 
   /**
@@ -163,7 +160,7 @@ export class CopyTextTranscoder {
     this.buffer = Buffer.allocUnsafe(this.chunkBytes);
     this.length = 0;
     this.rowCount = 0;
-    this.lastLine = -1;
+    this.lastSpans = undefined;
     return taken;
   }
 

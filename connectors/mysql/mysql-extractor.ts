@@ -86,12 +86,14 @@ export async function extractRows(
     for (;;) {
       const { sql, params } = pageQuery(request, position, upperBound);
       let pageCount = 0;
-      const positionColumns = [cursorIndex, keyIndex];
       await streamQueryAsCopyText(
         connection,
-        { sql, params, transcoder, positionColumns, ...request },
+        sql,
+        params,
+        transcoder,
+        request.chunkRows,
         async (chunk, last) => {
-          position = { updatedAt: String(last[0]), id: String(last[1]) };
+          position = { updatedAt: last.cursor, id: last.key };
           pageCount += chunk.rows;
           await sink(chunk);
         },
@@ -185,17 +187,12 @@ interface RowPacket {
  */
 function streamQueryAsCopyText(
   connection: PoolConnection,
-  query: {
-    sql: string;
-    params: unknown[];
-    transcoder: CopyTextTranscoder;
-    chunkRows: number;
-    /** Columns whose values of each chunk's last row `onChunk` receives. */
-    positionColumns: readonly number[];
-  },
-  onChunk: (chunk: CopyTextChunk, last: (string | null)[]) => Promise<void>,
+  sql: string,
+  params: unknown[],
+  transcoder: CopyTextTranscoder,
+  chunkRows: number,
+  onChunk: (chunk: CopyTextChunk, last: { cursor: string; key: string }) => Promise<void>,
 ): Promise<void> {
-  const { sql, params, transcoder, chunkRows, positionColumns } = query;
   return new Promise((resolve, reject) => {
     // The callback-style core connection streams rows without buffering the result set.
     const core = (connection as unknown as { connection: CoreConnection }).connection;
@@ -211,7 +208,7 @@ function streamQueryAsCopyText(
     let failed = false;
     const flush = () => {
       core.pause();
-      const last = transcoder.lastValues(positionColumns);
+      const last = transcoder.last;
       const chunk = transcoder.take();
       pending = pending
         .then(() => onChunk(chunk, last))

@@ -97,6 +97,23 @@ export async function transform(
     // JIT compiles every big statement anew and has not paid for itself on these merges.
     await client.query('set local jit = off');
 
+    /** Lands one table's batch in its mirror (merged or adopted), audited as its 'merge' step. */
+    const stagingStep = async (name: string, land: () => Promise<{ merged: number; deleted: number }>) => {
+      onStep(`stg ${name}`);
+      const started = performance.now();
+      await startStep(client, input.runId, 'merge', name);
+      const { merged, deleted } = await land();
+      await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: deleted });
+      targets.push({
+        target: `stg.${name}`,
+        inserted: 0,
+        updated: 0,
+        merged,
+        deleted,
+        durationMs: performance.now() - started,
+      });
+    };
+
     const batches: Record<string, string> = {};
     // First loads: the models read the batches that become the mirrors once their indexes are built.
     const sources: Record<string, string> = {};
@@ -109,31 +126,22 @@ export async function transform(
         sources[name] = batch;
         continue;
       }
-      onStep(`stg ${name}`);
-      const started = performance.now();
-      await startStep(client, input.runId, 'merge', name);
-      const deleted =
-        table.detectHardDeletes && input.kind === 'incremental'
-          ? await reconcileDeletes(deps, client, table, input.runId)
-          : 0;
-      const merged = await mergeBatch(
-        client,
-        deps.renderer,
-        stagingSpec(table),
-        batch,
-        input.runId,
-        dedupe(table),
-      );
-      batchesToDrop.push(batch);
-      await analyzeIfStale(client, mirrorTable(table.database, table.table), merged + deleted);
-      await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: deleted });
-      targets.push({
-        target: `stg.${name}`,
-        inserted: 0,
-        updated: 0,
-        merged,
-        deleted,
-        durationMs: performance.now() - started,
+      await stagingStep(name, async () => {
+        const deleted =
+          table.detectHardDeletes && input.kind === 'incremental'
+            ? await reconcileDeletes(deps, client, table, input.runId)
+            : 0;
+        const merged = await mergeBatch(
+          client,
+          deps.renderer,
+          stagingSpec(table),
+          batch,
+          input.runId,
+          dedupe(table),
+        );
+        batchesToDrop.push(batch);
+        await analyzeIfStale(client, mirrorTable(table.database, table.table), merged + deleted);
+        return { merged, deleted };
       });
     }
 
@@ -175,19 +183,9 @@ export async function transform(
 
     await adoption.indexed;
     for (const [name, { table, batch }] of adoption.batches) {
-      onStep(`stg ${name}`);
-      const started = performance.now();
-      await startStep(client, input.runId, 'merge', name);
-      await adoptBatchAsMirror(client, deps.renderer, stagingSpec(table), batch, input.runId);
-      const merged = extracts.get(name)!.rows;
-      await finishStep(client, input.runId, 'merge', name, { rows_merged: merged, rows_deleted: 0 });
-      targets.push({
-        target: `stg.${name}`,
-        inserted: 0,
-        updated: 0,
-        merged,
-        deleted: 0,
-        durationMs: performance.now() - started,
+      await stagingStep(name, async () => {
+        await adoptBatchAsMirror(client, deps.renderer, stagingSpec(table), batch, input.runId);
+        return { merged: extracts.get(name)!.rows, deleted: 0 };
       });
     }
 
