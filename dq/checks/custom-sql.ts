@@ -1,14 +1,22 @@
 import type { SourceDatabase } from '../../core/config.ts';
 import type { DqRuleOf } from '../rules/rule-schema.ts';
 import type { CheckContext, RuleCheck } from '../run/check-context.ts';
-import { querySource, queryWarehouse } from '../run/read-only-queries.ts';
+import { querySource, queryWarehouse, quoteName } from '../run/read-only-queries.ts';
 import { judgeCount } from '../run/thresholds.ts';
 
 type CustomSqlRule = DqRuleOf<'custom_sql'>;
 
+/** The rule's query, limited to the scoped run's rows when it names the column that holds the run. */
+function scopedQuery(rule: CustomSqlRule, context: CheckContext): string {
+  const query = rule.sql.replace(/;\s*$/, '');
+  if (context.scopeRunId === null || !rule.scope_column) return query;
+  const column = rule.database ? `\`${rule.scope_column}\`` : quoteName(rule.scope_column);
+  return `select * from (${query}) scoped where scoped.${column} = ${Math.trunc(context.scopeRunId)}`;
+}
+
 /** dbt's singular tests: the query returns the failing rows, so an empty result passes. */
 async function failingRows(rule: CustomSqlRule, context: CheckContext) {
-  const query = rule.sql.replace(/;\s*$/, '');
+  const query = scopedQuery(rule, context);
   if (rule.database) {
     const source = context.deps.source(rule.database as SourceDatabase);
     const [count] = await querySource<{ n: string | number }>(

@@ -88,6 +88,11 @@ const customSql = z.strictObject({
   sql: sqlFragment,
   /** Run it on this source database instead of the warehouse. */
   database: sourceDatabase.optional(),
+  /**
+   * A column of the query's result holding the ETL run that wrote the row (e.g. etl_run_id): a gate
+   * scoped to a run then counts only that run's rows, instead of the whole table after every load.
+   */
+  scope_column: identifier.optional(),
   ...common,
   name: common.name.unwrap(),
   max_failing: countThresholds.max_failing,

@@ -57,10 +57,18 @@ export async function runQualityChecks(
   context.dailyTotals.prefetchSources();
 
   const results: DqResult[] = new Array(rules.length);
-  let next = 0;
+  const pending = rules.map((_, index) => index);
+  // A rule whose table's shared scan another worker is running would only wait for it: a worker takes
+  // a rule it can work on first, so a long scan of the fact does not leave the other connection idle.
+  const takeNext = (): number => {
+    const ready = pending.findIndex(
+      (i) => !context.scans.waitsOnRunningScan(rules[i]!.target, rules[i]!.name),
+    );
+    return pending.splice(ready === -1 ? 0 : ready, 1)[0]!;
+  };
   const worker = async () => {
-    while (next < rules.length) {
-      const index = next++;
+    while (pending.length > 0) {
+      const index = takeNext();
       const result = await checkRule(rules[index]!, context);
       await storeResult(deps.warehouse, dqRunId, etlRunId, result);
       if (result.status !== 'pass')

@@ -31,6 +31,7 @@ const TARGET_ALIAS = 't';
 export class TableScans {
   private readonly planned = new Map<string, RowPredicate[]>();
   private readonly scans = new Map<string, Promise<Map<string, RowCounts>>>();
+  private readonly running = new Set<string>();
   private readonly runFilters = new Map<string, Promise<string>>();
 
   /**
@@ -55,6 +56,9 @@ export class TableScans {
     if (!scan) {
       scan = this.scan(target, this.planned.get(target) ?? [predicate]);
       this.scans.set(target, scan);
+      this.running.add(target);
+      const settled = () => this.running.delete(target);
+      scan.then(settled, settled);
     }
     const shared = await scan.catch(() => undefined);
     const counts = shared?.get(predicate.id);
@@ -62,6 +66,11 @@ export class TableScans {
     // The shared scan failed (one rule's bad SQL fails them all) or missed this predicate: count it
     // alone, so each rule gets its own result or its own error.
     return (await this.scan(target, [predicate])).get(predicate.id)!;
+  }
+
+  /** Whether the rule's counts come from a scan of `target` that is running now (so it would wait). */
+  waitsOnRunningScan(target: string, ruleName: string): boolean {
+    return this.running.has(target) && (this.planned.get(target) ?? []).some((p) => p.id === ruleName);
   }
 
   /** Up to `limit` rows of the target matching the predicate's `where` and `condition`. */

@@ -33,6 +33,10 @@ rules:
       where: deleted_at is null
       date_key: order_date_key
       measure: net_amount
+  - name: lines_below_100_uah
+    type: custom_sql
+    scope_column: etl_run_id
+    sql: select order_item_id, etl_run_id from dwh.fact_sales where unit_price < 100
 `);
 
 /** The first load's orders: 2025-01-10 and 2025-01-11 in Kyiv (22:30 UTC is 00:30 the next day). */
@@ -120,6 +124,26 @@ describe('the gate in run scope checks only what the run changed', () => {
     } finally {
       await shiftNet(firstItems[0]!, '-0.01');
       await shiftNet(runItems[0]!, '-0.01');
+    }
+  });
+
+  it("a custom query naming its run column counts only that run's failing rows", async () => {
+    await deps.warehouse.query('update dwh.fact_sales set unit_price = 1 where order_item_id = any($1)', [
+      [firstItems[0], runItems[0]],
+    ]);
+    try {
+      const scoped = (await check('run')).get('lines_below_100_uah')!;
+      expect(scoped).toMatchObject({ status: 'fail', failingCount: 1 });
+      expect(scoped.sampleRows).toEqual([expect.objectContaining({ order_item_id: runItems[0] })]);
+      expect((await check('all')).get('lines_below_100_uah')).toMatchObject({
+        status: 'fail',
+        failingCount: 2,
+      });
+    } finally {
+      await deps.warehouse.query(
+        'update dwh.fact_sales set unit_price = gross_amount / quantity where order_item_id = any($1)',
+        [[firstItems[0], runItems[0]]],
+      );
     }
   });
 
