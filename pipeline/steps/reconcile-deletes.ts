@@ -5,63 +5,116 @@ import { ident, mirrorTable } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import type { SourceTable } from '../source-tables.ts';
 
-/** Keys compared per round trip: a count and a sum per range find the ranges worth listing. */
+/** Keys per range: a count and a key sum per range find the ranges worth listing key by key. */
 const RANGE_KEYS = 100_000;
+
+/** Per range number (key DIV RANGE_KEYS): how many keys, and their sum, as decimal text. */
+export type KeyRanges = Map<string, { n: string; s: string }>;
+
+/** Both sides' range totals, read while the transform merges (see `startKeyRangeReads`). */
+export interface KeyRangeReads {
+  source: Promise<KeyRanges>;
+  mirror: Promise<KeyRanges>;
+}
+
+/**
+ * Starts both sides' grouped key scans, each on a connection of its own, so that they overlap the
+ * merges instead of following them. Neither needs the merged mirror:
+ * - the source may be read before this run's batch is merged: a key it gained since is only listed,
+ *   never marked, and a key it lost since is marked by the next run;
+ * - after the merge, the mirror's live keys are its live keys now (committed, as this connection sees
+ *   them) plus the batch's: a merge adds or revives keys, never removes one.
+ * Keys are only ever marked from a listing read inside the transform's transaction, after the merge.
+ */
+export function startKeyRangeReads(deps: PipelineDeps, table: SourceTable, batch: string): KeyRangeReads {
+  const reads = { source: readSourceKeyRanges(deps, table), mirror: readMirrorKeyRanges(deps, table, batch) };
+  // Awaited in the table's merge step; a failure before then must not surface as an unhandled rejection.
+  for (const read of Object.values(reads)) read.catch(() => {});
+  return reads;
+}
+
+async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
+  const key = `\`${table.primaryKey}\``;
+  const [rows] = await deps.source(table.database as SourceDatabase).query<RowDataPacket[]>(
+    `SELECT ${key} DIV ${RANGE_KEYS} AS r, COUNT(*) AS n, SUM(${key}) AS s FROM \`${table.table}\` GROUP BY r`,
+  );
+  return new Map(rows.map((row) => [String(row.r), { n: String(row.n), s: String(row.s) }]));
+}
+
+async function readMirrorKeyRanges(deps: PipelineDeps, table: SourceTable, batch: string): Promise<KeyRanges> {
+  const mirror = mirrorTable(table.database, table.table);
+  const key = ident(table.primaryKey);
+  // A table's first merge (a run limited with --tables) creates its mirror: no keys to lose yet.
+  const exists = await deps.warehouse.query('select to_regclass($1) is not null as exists', [mirror]);
+  if (!exists.rows[0].exists) return new Map();
+  const { rows } = await deps.warehouse.query<{ r: string; n: string; s: string }>(
+    `select (k / ${RANGE_KEYS})::text as r, count(*)::text as n, sum(k)::text as s
+     from (
+       select ${key} as k from ${mirror} where _deleted_at is null
+       union all
+       select distinct b.${key} from ${batch} b
+       where not exists (select 1 from ${mirror} m where m.${key} = b.${key} and m._deleted_at is null)
+     ) as live_keys
+     group by 1`,
+  );
+  return new Map(rows.map((row) => [row.r, { n: row.n, s: row.s }]));
+}
 
 /**
  * Hard deletes are invisible to a watermark, so for tables configured for it the key sets of source and
  * mirror are compared range by range; only ranges whose count or key sum differ are listed key by key.
  * Keys gone from the source are marked deleted in the mirror (stamped with the run, so the transforms
- * see them). Runs in the caller's transaction; returns the number of keys marked.
+ * see them). Runs in the caller's transaction, after the batch is merged; returns the keys marked.
  */
 export async function reconcileDeletes(
   deps: PipelineDeps,
   client: pg.ClientBase,
   table: SourceTable,
   runId: number,
+  reads: KeyRangeReads,
+): Promise<number> {
+  const [source, mirror] = await Promise.all([reads.source, reads.mirror]);
+  let marked = 0;
+  for (const [r, { n, s }] of mirror) {
+    const inSource = source.get(r);
+    if (inSource?.n === n && inSource.s === s) continue;
+    marked += await markRangeDeletes(deps, client, table, runId, rangeBounds(BigInt(r)));
+  }
+  return marked;
+}
+
+/** The keys of range `r`: both sides divide truncating toward zero, so range 0 spans both signs. */
+function rangeBounds(r: bigint): [bigint, bigint] {
+  const width = BigInt(RANGE_KEYS);
+  return [r > 0n ? r * width : r * width - (width - 1n), r < 0n ? r * width : r * width + (width - 1n)];
+}
+
+/** Lists one range's keys on both sides and marks the mirror's keys the source no longer has. */
+async function markRangeDeletes(
+  deps: PipelineDeps,
+  client: pg.ClientBase,
+  table: SourceTable,
+  runId: number,
+  [start, end]: [bigint, bigint],
 ): Promise<number> {
   const mirror = mirrorTable(table.database, table.table);
   const key = ident(table.primaryKey);
-  const sourceKey = `\`${table.primaryKey}\``;
-  const sourceTable = `\`${table.table}\``;
-  const source = deps.source(table.database as SourceDatabase);
-  const { rows: bounds } = await client.query<{ lo: string | null; hi: string | null }>(
-    `select min(${key})::text as lo, max(${key})::text as hi from ${mirror} where _deleted_at is null`,
+  const range = [start.toString(), end.toString()];
+  const [sourceRows] = await deps.source(table.database as SourceDatabase).query<RowDataPacket[]>({
+    sql: `SELECT \`${table.primaryKey}\` FROM \`${table.table}\` WHERE \`${table.primaryKey}\` BETWEEN ? AND ?`,
+    values: range,
+    rowsAsArray: true,
+  });
+  const present = new Set((sourceRows as unknown as unknown[][]).map((r) => String(r[0])));
+  const { rows: mirrorKeys } = await client.query<{ k: string }>(
+    `select ${key}::text as k from ${mirror} where ${key} between $1 and $2 and _deleted_at is null`,
+    range,
   );
-  if (!bounds[0]?.lo || !bounds[0].hi) return 0;
-  const lo = BigInt(bounds[0].lo);
-  const hi = BigInt(bounds[0].hi);
-  let marked = 0;
-  for (let start = lo; start <= hi; start += BigInt(RANGE_KEYS)) {
-    const end = start + BigInt(RANGE_KEYS) - 1n;
-    const range = [start.toString(), end.toString()];
-    const [[src]] = (await source.query<RowDataPacket[]>(
-      `SELECT COUNT(*) AS n, COALESCE(SUM(${sourceKey}), 0) AS s FROM ${sourceTable} WHERE ${sourceKey} BETWEEN ? AND ?`,
-      range,
-    )) as unknown as [[{ n: string | number; s: string | number }]];
-    const { rows: wh } = await client.query<{ n: string; s: string }>(
-      `select count(*)::text as n, coalesce(sum(${key}), 0)::text as s from ${mirror}
-       where ${key} between $1 and $2 and _deleted_at is null`,
-      range,
-    );
-    if (String(src.n) === wh[0]!.n && String(src.s) === wh[0]!.s) continue;
-    const [sourceRows] = await source.query<RowDataPacket[]>({
-      sql: `SELECT ${sourceKey} FROM ${sourceTable} WHERE ${sourceKey} BETWEEN ? AND ?`,
-      values: range,
-      rowsAsArray: true,
-    });
-    const present = new Set((sourceRows as unknown as unknown[][]).map((r) => String(r[0])));
-    const { rows: mirrorKeys } = await client.query<{ k: string }>(
-      `select ${key}::text as k from ${mirror} where ${key} between $1 and $2 and _deleted_at is null`,
-      range,
-    );
-    const gone = mirrorKeys.map((r) => r.k).filter((k) => !present.has(k));
-    if (gone.length === 0) continue;
-    const result = await client.query(
-      `update ${mirror} set _deleted_at = now(), _loaded_at = now(), _etl_run_id = $2 where ${key} = any($1::bigint[])`,
-      [gone, runId],
-    );
-    marked += result.rowCount ?? 0;
-  }
-  return marked;
+  const gone = mirrorKeys.map((r) => r.k).filter((k) => !present.has(k));
+  if (gone.length === 0) return 0;
+  const result = await client.query(
+    `update ${mirror} set _deleted_at = now(), _loaded_at = now(), _etl_run_id = $2 where ${key} = any($1::bigint[])`,
+    [gone, runId],
+  );
+  return result.rowCount ?? 0;
 }

@@ -20,7 +20,7 @@ import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, SOURCE_TABLES, type SourceTable, stagingSpec } from '../source-tables.ts';
 import { type BatchAdoption, startBatchAdoption } from './batch-adoption.ts';
 import type { ExtractTableResult } from './extract-table.ts';
-import { reconcileDeletes } from './reconcile-deletes.ts';
+import { reconcileDeletes, startKeyRangeReads } from './reconcile-deletes.ts';
 
 /** Dimensions in build order: type 1 first (the type 2 rows and the facts look them up). */
 const DIMENSION_MODELS = [
@@ -87,6 +87,19 @@ export async function transform(
       input.tables.map((table) => ({ table, dedupe: dedupe(table) })),
     );
 
+    // Hard-delete reconciliation of merged (not adopted) batches: both sides are read alongside the merges.
+    const adopted = adoption.batches;
+    const keyRangeReads = new Map(
+      input.kind === 'incremental'
+        ? input.tables
+            .filter((table) => table.detectHardDeletes && !adopted.has(qualifiedName(table)))
+            .map((table) => {
+              const batch = batchTable(table.database, table.table, input.runId);
+              return [qualifiedName(table), startKeyRangeReads(deps, table, batch)] as const;
+            })
+        : [],
+    );
+
     await client.query('begin');
     // The models read every configured mirror, also of tables this run did not extract (or a first
     // run limited with --tables): make sure each exists, empty if never loaded.
@@ -96,6 +109,9 @@ export async function transform(
     await client.query("set local work_mem = '256MB'");
     // JIT compiles every big statement anew and has not paid for itself on these merges.
     await client.query('set local jit = off');
+    // The warehouse's working set is in memory (or on SSD): at the default 4 an incremental merge of a
+    // day's rows hashes the whole mirror or fact instead of looking its keys up (1.5 s against 0.05 s).
+    await client.query('set local random_page_cost = 1.1');
 
     /** Lands one table's batch in its mirror (merged or adopted), audited as its 'merge' step. */
     const stagingStep = async (name: string, land: () => Promise<{ merged: number; deleted: number }>) => {
@@ -127,10 +143,6 @@ export async function transform(
         continue;
       }
       await stagingStep(name, async () => {
-        const deleted =
-          table.detectHardDeletes && input.kind === 'incremental'
-            ? await reconcileDeletes(deps, client, table, input.runId)
-            : 0;
         const merged = await mergeBatch(
           client,
           deps.renderer,
@@ -139,6 +151,8 @@ export async function transform(
           input.runId,
           dedupe(table),
         );
+        const reads = keyRangeReads.get(name);
+        const deleted = reads ? await reconcileDeletes(deps, client, table, input.runId, reads) : 0;
         batchesToDrop.push(batch);
         await analyzeIfStale(client, mirrorTable(table.database, table.table), merged + deleted);
         return { merged, deleted };
@@ -214,13 +228,16 @@ async function factHasRows(client: pg.ClientBase): Promise<boolean> {
   return rows[0]!.any;
 }
 
-/** MERGE reports inserted + updated together; the fact model counts the table around it. */
+/**
+ * A first load's INSERT writes only new rows; MERGE reports inserted + updated together, so the
+ * incremental model counts the new keys and the newly deleted lines just before it.
+ */
 function factCounts(result: ModelResult): { inserted: number; updated: number; deleted: number } {
   const write = result.statements.find((s) => s.command === 'MERGE' || s.command === 'INSERT');
   const merged = write?.rowCount ?? 0;
   const number = (field: string) =>
     Number(result.statements.find((s) => s.rows[0] && field in s.rows[0])?.rows[0]?.[field] ?? 0);
-  const inserted = number('after_count') - number('before_count');
+  const inserted = write?.command === 'INSERT' ? merged : number('inserted');
   return { inserted, updated: merged - inserted, deleted: number('newly_deleted') };
 }
 

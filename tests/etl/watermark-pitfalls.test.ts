@@ -137,6 +137,35 @@ describe('watermark pitfalls', () => {
     ).toBe(true);
   });
 
+  it('finds hard deletes in key ranges far apart, and only those', async () => {
+    const { orderId, itemIds } = await placeOrder(writer, {
+      customerId: shop.customers[0]!,
+      employeeId: shop.employees[0]!,
+      lines: [{ productId: shop.products[0]!, quantity: 1, unitPrice: '10.00' }],
+    });
+    // keys in three ranges of 100,000 besides the first one's
+    const farKeys = [250_000, 250_001, 1_000_000, 7_654_321];
+    for (const id of farKeys) {
+      await writer.exec(
+        'orders',
+        'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, 10.00)',
+        [id, orderId, shop.products[1]],
+      );
+    }
+    await run();
+    expect(await factLines(orderId)).toBe(5);
+    await writer.exec('orders', 'DELETE FROM order_items WHERE id IN (?, ?)', [250_001, 7_654_321]);
+    const summary = await run();
+    expect(summary.transform.targets.find((t) => t.target === 'stg.orders.order_items')!.deleted).toBe(2);
+    const { rows } = await deps.warehouse.query(
+      'select order_item_id::int as id from dwh.fact_sales where order_id = $1 and deleted_at is not null order by 1',
+      [orderId],
+    );
+    expect(rows.map((r) => r.id)).toEqual([250_001, 7_654_321]);
+    expect(await factLines(orderId)).toBe(5);
+    expect(itemIds).toHaveLength(1);
+  });
+
   it('reads the same rows when the source server runs in another time zone', async () => {
     const admin = createMysqlPool(loadConfig().ORDERS_DB_URL, { connectionLimit: 1 }).promise();
     // Without its own UTC session the extract would take NOW() five hours behind and miss new rows.
