@@ -35,13 +35,19 @@ export function startKeyRangeReads(deps: PipelineDeps, table: SourceTable, batch
 
 async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
   const key = `\`${table.primaryKey}\``;
-  const [rows] = await deps.source(table.database as SourceDatabase).query<RowDataPacket[]>(
-    `SELECT ${key} DIV ${RANGE_KEYS} AS r, COUNT(*) AS n, SUM(${key}) AS s FROM \`${table.table}\` GROUP BY r`,
-  );
+  const [rows] = await deps
+    .source(table.database as SourceDatabase)
+    .query<RowDataPacket[]>(
+      `SELECT ${key} DIV ${RANGE_KEYS} AS r, COUNT(*) AS n, SUM(${key}) AS s FROM \`${table.table}\` GROUP BY r`,
+    );
   return new Map(rows.map((row) => [String(row.r), { n: String(row.n), s: String(row.s) }]));
 }
 
-async function readMirrorKeyRanges(deps: PipelineDeps, table: SourceTable, batch: string): Promise<KeyRanges> {
+async function readMirrorKeyRanges(
+  deps: PipelineDeps,
+  table: SourceTable,
+  batch: string,
+): Promise<KeyRanges> {
   const mirror = mirrorTable(table.database, table.table);
   const key = ident(table.primaryKey);
   // A table's first merge (a run limited with --tables) creates its mirror: no keys to lose yet.
