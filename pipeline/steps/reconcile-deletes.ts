@@ -43,6 +43,9 @@ async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Prom
   return new Map(rows.map((row) => [String(row.r), { n: String(row.n), s: String(row.s) }]));
 }
 
+/** How long the mirror's read waits for a lock the transform holds before leaving the work to it. */
+const MIRROR_READ_LOCK_TIMEOUT = '1s';
+
 async function readMirrorKeyRanges(
   deps: PipelineDeps,
   table: SourceTable,
@@ -50,18 +53,42 @@ async function readMirrorKeyRanges(
 ): Promise<KeyRanges> {
   const mirror = mirrorTable(table.database, table.table);
   const key = ident(table.primaryKey);
-  // A table's first merge (a run limited with --tables) creates its mirror: no keys to lose yet.
-  const exists = await deps.warehouse.query('select to_regclass($1) is not null as exists', [mirror]);
-  if (!exists.rows[0].exists) return new Map();
-  const { rows } = await deps.warehouse.query<{ r: string; n: string; s: string }>(
-    `select (k / ${RANGE_KEYS})::text as r, count(*)::text as n, sum(k)::text as s
-     from (
-       select ${key} as k from ${mirror} where _deleted_at is null
-       union all
-       select distinct b.${key} from ${batch} b
-       where not exists (select 1 from ${mirror} m where m.${key} = b.${key} and m._deleted_at is null)
-     ) as live_keys
-     group by 1`,
+  const client = await deps.warehouse.connect();
+  try {
+    // One transaction: once it holds the mirror, the transform's stronger locks wait for it, not the
+    // other way round; should the transform hold one first, this gives up (reconcileDeletes then
+    // reads the merged mirror itself) instead of waiting for a transaction that waits for it.
+    await client.query('begin transaction read only');
+    await client.query(`set local lock_timeout = '${MIRROR_READ_LOCK_TIMEOUT}'`);
+    // A table's first merge (a run limited with --tables) creates its mirror: no keys to lose yet.
+    const { rows: found } = await client.query<{ exists: boolean }>(
+      'select to_regclass($1) is not null as exists',
+      [mirror],
+    );
+    if (!found[0]!.exists) return new Map();
+    const { rows } = await client.query<{ r: string; n: string; s: string }>(
+      `select (k / ${RANGE_KEYS})::text as r, count(*)::text as n, sum(k)::text as s
+       from (
+         select ${key} as k from ${mirror} where _deleted_at is null
+         union all
+         select distinct b.${key} from ${batch} b
+         where not exists (select 1 from ${mirror} m where m.${key} = b.${key} and m._deleted_at is null)
+       ) as live_keys
+       group by 1`,
+    );
+    return new Map(rows.map((row) => [row.r, { n: row.n, s: row.s }]));
+  } finally {
+    await client.query('rollback').catch(() => {});
+    client.release();
+  }
+}
+
+/** The merged mirror's live keys per range, read in the transform's own transaction. */
+async function mergedMirrorKeyRanges(client: pg.ClientBase, table: SourceTable): Promise<KeyRanges> {
+  const key = ident(table.primaryKey);
+  const { rows } = await client.query<{ r: string; n: string; s: string }>(
+    `select (${key} / ${RANGE_KEYS})::text as r, count(*)::text as n, sum(${key})::text as s
+     from ${mirrorTable(table.database, table.table)} where _deleted_at is null group by 1`,
   );
   return new Map(rows.map((row) => [row.r, { n: row.n, s: row.s }]));
 }
@@ -79,7 +106,10 @@ export async function reconcileDeletes(
   runId: number,
   reads: KeyRangeReads,
 ): Promise<number> {
-  const [source, mirror] = await Promise.all([reads.source, reads.mirror]);
+  const [source, mirror] = await Promise.all([
+    reads.source,
+    reads.mirror.catch(() => mergedMirrorKeyRanges(client, table)),
+  ]);
   let marked = 0;
   for (const [r, { n, s }] of mirror) {
     const inSource = source.get(r);
