@@ -1,5 +1,7 @@
-import type { RuleCheck } from '../run/check-context.ts';
+import type { DqRuleOf } from '../rules/rule-schema.ts';
+import type { CheckContext, RuleCheck } from '../run/check-context.ts';
 import { queryWarehouse, quoteName, sqlLiteral } from '../run/read-only-queries.ts';
+import { hasRunColumn } from '../run/table-scans.ts';
 import { judgeCount } from '../run/thresholds.ts';
 
 /** Problems a version can have, as stored in each sample row's `_dq_problems`. */
@@ -13,12 +15,25 @@ export const SCD2_PROBLEMS = [
 ] as const;
 
 /**
+ * In run scope, the keys whose history the run wrote: every change it made to a key leaves a version
+ * stamped with the run (a new version, or an inferred member completed in place), and only a changed
+ * history can have broken. Every key otherwise.
+ */
+async function runScopeFilter(rule: DqRuleOf<'scd2_integrity'>, context: CheckContext): Promise<string> {
+  const runId = context.scopeRunId;
+  if (runId === null || !(await hasRunColumn(context.deps.warehouse, rule.target))) return 'true';
+  const key = quoteName(rule.key);
+  return `t.${key} in (select r.${key} from ${quoteName(rule.target)} r where r.etl_run_id = ${Math.trunc(runId)})`;
+}
+
+/**
  * One pass over the dimension with window functions, versions ordered by valid_from per natural key:
  * exactly one current version, the latest, open-ended; each version ends where the next begins
  * (earlier: overlap, later: gap). Only failing versions are fetched, by surrogate key.
  */
 export const scd2IntegrityCheck: RuleCheck<'scd2_integrity'> = {
   async run(rule, context) {
+    const runScope = await runScopeFilter(rule, context);
     const key = quoteName(rule.key);
     const surrogate = quoteName(rule.surrogate_key ?? rule.key.replace(/_id$/, '_key'));
     const from = quoteName(rule.valid_from);
@@ -33,6 +48,7 @@ export const scd2IntegrityCheck: RuleCheck<'scd2_integrity'> = {
            lag(t.${to}) over w as previous_to,
            count(*) filter (where t.${current}) over (partition by t.${key}) as current_versions
          from ${quoteName(rule.target)} t
+         where ${runScope}
          window w as (partition by t.${key} order by t.${from}, t.${surrogate})
        ),
        checked as (

@@ -16,6 +16,9 @@ export async function queryWarehouse<R extends pg.QueryResultRow = Record<string
   try {
     await client.query('begin transaction read only');
     await client.query(`set local statement_timeout = '${DQ_STATEMENT_TIMEOUT_SECONDS}s'`);
+    // Rules already run DQ_PARALLELISM at a time, a connection each: parallel workers on top only
+    // contend with the other rule (and each rebuilds the scan's lookup tables).
+    await client.query('set local max_parallel_workers_per_gather = 0');
     const { rows } = await client.query<R>(text, values);
     return rows;
   } finally {

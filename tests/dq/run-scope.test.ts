@@ -147,6 +147,44 @@ describe('the gate in run scope checks only what the run changed', () => {
     }
   });
 
+  it('checks the histories of the keys the run wrote a version of, and only those', async () => {
+    const history = inlineRules(`
+rules:
+  - name: customer_history
+    type: scd2_integrity
+    target: dwh.dim_customer
+    key: customer_id
+`);
+    const historyCheck = async (scope: DqScope) =>
+      (await runQualityChecks(deps, history, { etlRunId: runId, scope })).results[0]!;
+    const { rows: customers } = await deps.warehouse.query<{ id: string }>(
+      'select customer_id::text as id from dwh.dim_customer where customer_key <> 0 order by customer_id limit 2',
+    );
+    const [written, untouched] = customers.map((c) => c.id);
+    // the run wrote a version of the first customer; both get a second version overlapping the first
+    await deps.warehouse.query('update dwh.dim_customer set etl_run_id = $2 where customer_id = $1', [
+      written,
+      runId,
+    ]);
+    await deps.warehouse.query(
+      `insert into dwh.dim_customer (customer_id, email, full_name, version, valid_from, valid_to, is_current, row_hash)
+       select customer_id, email, full_name, 2, valid_from + interval '1 day', '9999-12-31', false, 'x'
+       from dwh.dim_customer where customer_id = any($1::bigint[])`,
+      [[written, untouched]],
+    );
+    try {
+      const scoped = await historyCheck('run');
+      expect(scoped).toMatchObject({ status: 'fail', failingCount: 2, totalCount: 2 });
+      expect(new Set(scoped.sampleRows.map((r) => String(r.customer_id)))).toEqual(new Set([written]));
+      expect(await historyCheck('all')).toMatchObject({ status: 'fail', failingCount: 4 });
+    } finally {
+      await deps.warehouse.query(
+        'delete from dwh.dim_customer where customer_id = any($1::bigint[]) and version = 2',
+        [[written, untouched]],
+      );
+    }
+  });
+
   it('reconciliation in run scope does not report a mismatch on a day the run did not touch', async () => {
     // a net amount of the first load's 2025-01-11 (Kyiv) lowered in the source, updated_at kept
     await writer.exec(
