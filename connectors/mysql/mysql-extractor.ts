@@ -41,6 +41,8 @@ export interface ExtractRequest {
 export interface CopyTextChunk {
   text: Buffer;
   rows: number;
+  /** Gives the text's memory back for the next chunks; call it once nothing refers to the text. */
+  recycle(): void;
 }
 
 export interface ExtractResult {
@@ -209,7 +211,8 @@ function streamQueryAsCopyText(
     const flush = () => {
       core.pause();
       const last = transcoder.last;
-      const chunk = transcoder.take();
+      const taken = transcoder.take();
+      const chunk = { ...taken, recycle: () => transcoder.recycle(taken.text) };
       pending = pending
         .then(() => onChunk(chunk, last))
         .then(

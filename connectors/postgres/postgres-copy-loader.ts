@@ -9,11 +9,15 @@ export const COPY_CHUNK_BYTES = 1 << 20;
  * keeps streaming while PostgreSQL works through the last chunks; at the default 16 KiB every chunk
  * waited for a drain and the two servers took turns (the extract ran at half speed, idle 60%).
  */
-const COPY_BUFFER_BYTES = 8 << 20;
+const COPY_BUFFER_BYTES = 4 << 20;
 
 export interface CopyWriter {
-  /** Writes COPY text lines (best ~1 MiB at a time); resolves when the COPY stream can take more. */
-  write(text: Buffer): Promise<void>;
+  /**
+   * Writes COPY text lines (best ~1 MiB at a time); resolves when the COPY stream can take more.
+   * `flushed` is called once the text has gone to the socket's kernel buffer (the stream and the
+   * socket hold no reference to it any more), at the latest when the COPY finishes.
+   */
+  write(text: Buffer, flushed?: () => void): Promise<void>;
   /** Ends the COPY and returns the row count PostgreSQL reports. */
   finish(): Promise<number>;
   /**
@@ -42,6 +46,17 @@ export function openCopy(
   stream.on('error', (error: Error) => {
     failure ??= error;
   });
+  // pg writes the text to its socket without a copy, and both write in order: of the bytes written
+  // so far, all but those still queued in the stream or the socket are gone (the socket's count also
+  // holds the message headers, so this errs on the late side). Unknown socket: freed at finish.
+  const socket = (client as unknown as { connection?: { stream?: { writableLength: number } } }).connection
+    ?.stream;
+  let written = 0;
+  const waiting: { end: number; flushed: () => void }[] = [];
+  const releaseFlushed = () => {
+    const gone = written - stream.writableLength - (socket?.writableLength ?? Number.POSITIVE_INFINITY);
+    while (waiting.length > 0 && waiting[0]!.end <= gone) waiting.shift()!.flushed();
+  };
 
   /** Resolves once the stream drains or fails, leaving no listener behind. */
   const drained = () =>
@@ -56,9 +71,14 @@ export function openCopy(
     });
 
   return {
-    async write(text) {
+    async write(text, flushed) {
       if (failure) throw failure;
-      if (!stream.write(text)) await drained();
+      const ready = stream.write(text);
+      written += text.length;
+      if (flushed) waiting.push({ end: written, flushed });
+      releaseFlushed();
+      if (!ready) await drained();
+      releaseFlushed();
       if (failure) throw failure;
     },
     async finish() {
@@ -66,6 +86,8 @@ export function openCopy(
       stream.end();
       await Promise.race([done, once(stream, 'error')]);
       if (failure) throw failure;
+      // PostgreSQL has read every byte: it answered the COPY.
+      for (const { flushed } of waiting.splice(0)) flushed();
       return stream.rowCount;
     },
     async abort(error) {

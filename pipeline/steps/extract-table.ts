@@ -124,7 +124,7 @@ export async function extractTable(
       },
       async (chunk) => {
         copy ??= openCopy(client, batch, columns);
-        await copy.write(chunk.text);
+        await copy.write(chunk.text, chunk.recycle);
         rowsInCopy += chunk.rows;
         rowsDone += chunk.rows;
         onProgress(rowsDone);
