@@ -1,7 +1,8 @@
 -- Late-arriving dimensions: a fact may reference a customer, product, employee, region or category
 -- the warehouse has not loaded yet. It gets an inferred member now (version 1, valid from the
 -- beginning of time) that the dimension's own merge completes in place when the real row arrives.
-with orders as (
+-- `not materialized`: scanning the orders twice is cheaper than storing a million of them once
+with orders as not materialized (
   select o.customer_id, o.employee_id
   from {{ source('orders', 'orders') }} o
 {% if is_incremental() %}
