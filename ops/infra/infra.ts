@@ -1,7 +1,7 @@
 import { InfraError } from '../../core/errors.ts';
 import { isPortOpen, waitFor } from './net.ts';
 import type { InfraContext, InfraPart, PartStatus } from './part.ts';
-import { isAlive, readPid, removePid, writePid } from './pid-file.ts';
+import { isAlive, readPid, readStartSettings, removePid, writePid, writeStartSettings } from './pid-file.ts';
 import { withInfraLock } from './up-lock.ts';
 
 const DEFAULT_START_TIMEOUT_SECONDS = 60;
@@ -53,13 +53,20 @@ async function bringUp(parts: readonly InfraPart[], ctx: InfraContext): Promise<
   for (const part of parts) {
     const started = performance.now();
     const ownPid = readPid(part.name);
+    const settings = part.startSettings?.();
+    const settingsChanged = settings !== undefined && readStartSettings(part.name) !== settings;
     let action: PartOutcome['action'];
-    if (ownPid !== undefined && (await part.isHealthy(ctx))) {
+    if (ownPid !== undefined && settingsChanged) {
+      ctx.log(`${part.name}: its settings changed since it started: restarting`);
+      await stopPid(part, ownPid);
+    }
+    if (ownPid !== undefined && !settingsChanged && (await part.isHealthy(ctx))) {
       action = 'already-running';
     } else if (ownPid === undefined && (await isPortOpen(part.address)) && (await part.isHealthy(ctx))) {
       action = 'external';
     } else {
-      if (ownPid !== undefined) await stopPid(part, ownPid); // alive but unhealthy: restart it
+      // alive but unhealthy: restart it
+      if (ownPid !== undefined && !settingsChanged) await stopPid(part, ownPid);
       if (!(await part.isInstalled())) {
         ctx.log(`${part.name}: installing`);
         await part.install(ctx);
@@ -75,6 +82,7 @@ async function bringUp(parts: readonly InfraPart[], ctx: InfraContext): Promise<
       ctx.log(`${part.name}: starting`);
       const pid = await part.start(ctx);
       writePid(part.name, pid);
+      if (settings !== undefined) writeStartSettings(part.name, settings);
       const timeout = part.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
       const healthy = await waitFor(async () => isAlive(pid) && (await part.isHealthy(ctx)), timeout);
       if (!healthy) {

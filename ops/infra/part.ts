@@ -18,6 +18,11 @@ export interface InfraPart {
   /** Starts the server detached and returns the pid that `down` will stop. */
   start(ctx: InfraContext): Promise<number>;
   isHealthy(ctx: InfraContext): Promise<boolean>;
+  /**
+   * The settings the part is started with, as text: `up` restarts a part it started with other
+   * settings (a server keeps the ones it started with until restarted).
+   */
+  startSettings?(): string;
   /** Idempotent set-up after the part is healthy: accounts, databases, topics. */
   bootstrap?(ctx: InfraContext): Promise<void>;
   version(): Promise<string | undefined>;

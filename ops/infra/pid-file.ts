@@ -23,6 +23,25 @@ export function writePid(part: string, pid: number): void {
 
 export function removePid(part: string): void {
   rmSync(pidPath(part), { force: true });
+  rmSync(settingsPath(part), { force: true });
+}
+
+/** Beside the pid: the settings the part was started with (`InfraPart.startSettings`). */
+function settingsPath(part: string): string {
+  return join(RUN_DIR, `${part}.settings`);
+}
+
+export function readStartSettings(part: string): string | undefined {
+  try {
+    return readFileSync(settingsPath(part), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeStartSettings(part: string, settings: string): void {
+  mkdirSync(RUN_DIR, { recursive: true });
+  writeFileSync(settingsPath(part), settings);
 }
 
 export function isAlive(pid: number): boolean {

@@ -87,6 +87,10 @@ export const mariadbPart: InfraPart = {
     });
   },
 
+  startSettings() {
+    return serverConfig();
+  },
+
   async isHealthy() {
     const result = await exec(
       'mariadb-admin',

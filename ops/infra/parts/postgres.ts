@@ -111,6 +111,10 @@ export const postgresPart: InfraPart = {
     });
   },
 
+  startSettings() {
+    return JSON.stringify(SERVER_SETTINGS);
+  },
+
   async isHealthy() {
     const result = await exec(`${PG_BIN}/pg_isready`, ['-h', '127.0.0.1', '-p', '5432', '-t', '2'], {
       allowFailure: true,
