@@ -41,7 +41,7 @@ export async function runLocally(
 export async function showStatus(flags: EtlStatusFlags, out: Output): Promise<number> {
   const deps = createPipelineDeps(config());
   try {
-    const status = await etlStatus(deps.warehouse, flags.limit);
+    const status = await etlStatus(deps.warehouse, flags.limit, (database) => deps.source(database));
     out.result(status, () => `runs\n${out.table(status.runs)}\n\ntables\n${out.table(status.tables)}`);
     return 0;
   } finally {

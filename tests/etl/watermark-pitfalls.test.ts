@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.ts';
 import { createMysqlPool } from '../../core/mysql-pool.ts';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { createPipelineDeps, etlStatus, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { readWatermark } from '../../warehouse/index.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
@@ -199,5 +199,26 @@ describe('watermark pitfalls', () => {
       await admin.query("SET GLOBAL time_zone = '+00:00'");
       await admin.end();
     }
+  });
+
+  it('etl status shows how far each table is behind its source, not how old its newest row is', async () => {
+    await run();
+    const caughtUp = await etlStatus(deps.warehouse, 5, (db) => deps.source(db));
+    const orders = () => caughtUp.tables.find((t) => t.table === 'orders.orders')!;
+    expect(orders()).toMatchObject({ lag_seconds: 0, last_extract: expect.any(String) });
+    // a region nobody has written to for long is not behind either
+    expect(caughtUp.tables.find((t) => t.table === 'orders.regions')).toMatchObject({ lag_seconds: 0 });
+
+    const [first] = await writer.rows<{ id: number }>('orders', 'SELECT MIN(id) AS id FROM orders');
+    const shift = (sql: string) => writer.exec('orders', sql, [first!.id]);
+    await shift('UPDATE orders SET updated_at = NOW(6) + INTERVAL 90 SECOND WHERE id = ?');
+    try {
+      const behind = await etlStatus(deps.warehouse, 5, (db) => deps.source(db));
+      expect(behind.tables.find((t) => t.table === 'orders.orders')!.lag_seconds).toBeGreaterThanOrEqual(90);
+    } finally {
+      await shift('UPDATE orders SET updated_at = updated_at - INTERVAL 90 SECOND WHERE id = ?');
+    }
+    // without the sources it cannot say
+    expect((await etlStatus(deps.warehouse, 5)).tables[0]!.lag_seconds).toBeNull();
   });
 });
