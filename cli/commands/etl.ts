@@ -86,7 +86,8 @@ export const etlBackfillCommand = defineCommand({
 
 export const etlStatusCommand = defineCommand({
   words: ['etl', 'status'],
-  summary: 'last runs, and per source table its watermark, last extract, lag behind the source and row counts',
+  summary:
+    'last runs, and per source table its watermark, last extract, lag behind the source and row counts',
   flags: { limit: { type: 'string' } },
   flagHelp: ['--limit N       runs to list (default 10)'],
   schema: statusSchema,
