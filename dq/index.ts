@@ -13,11 +13,13 @@ export { loadRuleFiles, parseRuleFile, RULES_DIR } from './rules/load-rule-files
 export { type DqRule, RULE_TYPES, type RuleType } from './rules/rule-schema.ts';
 export { selectRules } from './rules/select-rules.ts';
 export type { DqResult, DqRunSummary, DqSeverity, DqStatus } from './run/dq-result.ts';
-export { runQualityGate } from './run/quality-gate.ts';
+export { readGateSourceTotalsAhead, runQualityGate } from './run/quality-gate.ts';
 export {
   DQ_SAMPLE_ROWS,
   type DqScope,
   type QualityCheckOptions,
+  readSourceTotalsAhead,
   runQualityChecks,
+  type SourceTotalsAhead,
 } from './run/run-quality-checks.ts';
 export { loadDqRun, type StoredDqRun } from './store/result-store.ts';

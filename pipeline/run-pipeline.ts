@@ -1,10 +1,10 @@
 import { TechmarketError } from '../core/errors.ts';
-import { runQualityGate } from '../dq/index.ts';
+import { readGateSourceTotalsAhead, runQualityGate, type SourceTotalsAhead } from '../dq/index.ts';
 import { beginRun, dropRunBatches, finishRun, holdRunLock, type RunKind } from '../warehouse/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
 import { type ExtractTableResult, extractTable } from './steps/extract-table.ts';
-import { type TransformResult, transform } from './steps/transform.ts';
+import { isFirstLoad, type TransformResult, transform } from './steps/transform.ts';
 
 export interface PipelineRunRequest {
   tables: readonly SourceTable[];
@@ -97,15 +97,30 @@ export async function runPipeline(
       ),
     );
     progress.phase('transform');
+    // A first load's gate checks everything: its source totals are read on the core the fact leaves.
+    const firstLoad = await isFirstLoad(deps.warehouse);
+    let sourceTotals: SourceTotalsAhead | undefined;
     const transformed = await transform(
       deps,
       { runId, kind: request.kind, tables: request.tables },
       progress.step,
+      () => {
+        if (!firstLoad) return;
+        try {
+          sourceTotals = readGateSourceTotalsAhead(deps);
+        } catch {
+          // A rule file that does not load is the gate's to report, after the load.
+        }
+      },
     );
     // An error-severity rule that fails throws here (after its results are stored): the run fails.
     // After an incremental load the rules check what this run changed; after a first load, everything.
     progress.phase('dq');
-    await runQualityGate(deps, runId, { scope: transformed.incremental ? 'run' : 'all' });
+    await runQualityGate(
+      deps,
+      runId,
+      transformed.incremental ? { scope: 'run' } : { scope: 'all', sourceTotals },
+    );
     await finishRun(deps.warehouse, runId);
     return { runId, extracts, transform: transformed, seconds: (performance.now() - started) / 1000 };
   } catch (error) {

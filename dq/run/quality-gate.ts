@@ -3,7 +3,12 @@ import { DqGateError } from '../dq-errors.ts';
 import { loadRuleFiles } from '../rules/load-rule-files.ts';
 import { selectRules } from '../rules/select-rules.ts';
 import type { DqRunSummary } from './dq-result.ts';
-import { type DqScope, runQualityChecks } from './run-quality-checks.ts';
+import {
+  type DqScope,
+  readSourceTotalsAhead,
+  runQualityChecks,
+  type SourceTotalsAhead,
+} from './run-quality-checks.ts';
 
 /** Failing rules described in full in the error; the rest are counted. */
 const RULES_NAMED_IN_FULL = 3;
@@ -18,14 +23,26 @@ const RULES_NAMED_IN_FULL = 3;
 export async function runQualityGate(
   deps: DqDeps,
   etlRunId: number | null,
-  options: { rules?: string[]; scope?: DqScope } = {},
+  options: { rules?: string[]; scope?: DqScope; sourceTotals?: SourceTotalsAhead } = {},
 ): Promise<DqRunSummary> {
   const rules = selectRules(loadRuleFiles(), options.rules);
-  const summary = await runQualityChecks(deps, rules, { etlRunId, scope: options.scope ?? 'all' });
+  const summary = await runQualityChecks(deps, rules, {
+    etlRunId,
+    scope: options.scope ?? 'all',
+    sourceTotals: options.sourceTotals,
+  });
   if (summary.blockingRules.length > 0) {
     throw new DqGateError(summary, summary.blockingRules, gateMessage(summary));
   }
   return summary;
+}
+
+/** `readSourceTotalsAhead` for the gate's rules (all, or the named ones). */
+export function readGateSourceTotalsAhead(
+  deps: DqDeps,
+  options: { rules?: string[] } = {},
+): SourceTotalsAhead {
+  return readSourceTotalsAhead(deps, selectRules(loadRuleFiles(), options.rules));
 }
 
 function gateMessage(summary: DqRunSummary): string {

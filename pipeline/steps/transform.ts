@@ -33,6 +33,7 @@ const DIMENSION_MODELS = [
 ] as const;
 
 const TRANSFORM_LOCK = 'techmarket.transform';
+const FACT_MODEL = 'fact_sales';
 
 export interface TransformInput {
   runId: number;
@@ -63,6 +64,11 @@ export async function transform(
   deps: PipelineDeps,
   input: TransformInput,
   onStep: (target: string) => void = () => {},
+  /**
+   * Called once while the fact is built, when the transform's second connection has finished its
+   * staging indexes: the fact's one statement leaves the other core to the caller from then on.
+   */
+  onSpareCore: () => void = () => {},
 ): Promise<TransformResult> {
   const client = await deps.warehouse.connect();
   const targets: TargetCounts[] = [];
@@ -191,7 +197,9 @@ export async function transform(
     const restoreFactIndexes = incremental
       ? async () => {}
       : await deferIndexes(client, 'dwh.fact_sales', { primaryKey: true });
-    const fact = await run('fact_sales', 'facts');
+    // (A failed index build fails the transform below, where it is awaited.)
+    void adoption.indexed.then(onSpareCore, () => {}).catch(() => {});
+    const fact = await run(FACT_MODEL, 'facts');
     await restoreFactIndexes();
     await recordModel(client, input.runId, fact, targets, factCounts(fact));
 
@@ -221,7 +229,12 @@ export async function transform(
   }
 }
 
-async function factHasRows(client: pg.ClientBase): Promise<boolean> {
+/** Whether the next transform is a first load (the fact is empty): it rebuilds everything. */
+export async function isFirstLoad(db: pg.Pool | pg.ClientBase): Promise<boolean> {
+  return !(await factHasRows(db));
+}
+
+async function factHasRows(client: pg.Pool | pg.ClientBase): Promise<boolean> {
   const { rows } = await client.query<{ any: boolean }>(
     'select exists (select 1 from dwh.fact_sales) as any',
   );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSourceTotalsAhead, runQualityChecks } from '../../dq/index.ts';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { SourceWriter } from '../support/source-writer.ts';
@@ -111,6 +112,31 @@ describe('row_count_reconciliation and sum_reconciliation', () => {
       'UPDATE order_items SET discount_amount = discount_amount + 0.01, updated_at = updated_at WHERE id = ?',
       [itemIds[4]],
     );
+  });
+
+  it('compares with source totals read ahead, as a first load reads them while the fact is built', async () => {
+    const ahead = readSourceTotalsAhead(deps, RULES);
+    const withAhead = async () => {
+      const summary = await runQualityChecks(deps, RULES, { etlRunId: null, sourceTotals: ahead });
+      return summary.results.find((r) => r.ruleName === 'net_per_day')!;
+    };
+    expect(await withAhead()).toMatchObject({ status: 'pass', totalCount: 3 });
+    // the source as it was when read ahead: a silent fix made afterwards is not seen by this gate
+    await writer.exec(
+      'orders',
+      'UPDATE order_items SET discount_amount = discount_amount - 0.01, updated_at = updated_at WHERE id = ?',
+      [itemIds[4]],
+    );
+    try {
+      expect(await withAhead()).toMatchObject({ status: 'pass', totalCount: 3 });
+      expect((await checkRules(deps, RULES)).get('net_per_day')).toMatchObject({ status: 'fail' });
+    } finally {
+      await writer.exec(
+        'orders',
+        'UPDATE order_items SET discount_amount = discount_amount + 0.01, updated_at = updated_at WHERE id = ?',
+        [itemIds[4]],
+      );
+    }
   });
 
   it('row_count_reconciliation fails when the warehouse lost a line', async () => {
