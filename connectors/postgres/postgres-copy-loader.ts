@@ -15,7 +15,8 @@ export interface CopyWriter {
   /**
    * Writes COPY text lines (best ~1 MiB at a time); resolves when the COPY stream can take more.
    * `flushed` is called once the text has gone to the socket's kernel buffer (the stream and the
-   * socket hold no reference to it any more), at the latest when the COPY finishes.
+   * socket hold no reference to it any more), at the latest when the COPY finishes; after an abort,
+   * never (the text is then left to the collector).
    */
   write(text: Buffer, flushed?: () => void): Promise<void>;
   /** Ends the COPY and returns the row count PostgreSQL reports. */
