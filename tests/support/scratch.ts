@@ -13,7 +13,28 @@ import { migrateWarehouse } from '../../warehouse/index.ts';
 export interface Scratch {
   config: Config;
   suffix: string;
+  /** An empty, migrated warehouse again (the sources stay): each benchmark round starts from nothing. */
+  resetWarehouse(): Promise<void>;
   drop(): Promise<void>;
+}
+
+/** Drops a warehouse database; a backend of a killed process can still be shutting down: retries. */
+async function dropWarehouse(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+        return;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 export async function createScratch(
@@ -55,25 +76,20 @@ export async function createScratch(
   return {
     config,
     suffix,
+    async resetWarehouse() {
+      await dropWarehouse(base.DWH_URL, dwhName);
+      const admin = new pg.Client({ connectionString: base.DWH_URL });
+      await admin.connect();
+      await admin.query(`create database ${dwhName}`).finally(() => admin.end());
+      await migrateWarehouse(config.DWH_URL);
+    },
     async drop() {
       if (!options.sourcesOf) {
         const pool = await createPool({ uri: sourceUrl(base, 'orders'), connectionLimit: 1 });
         for (const db of SOURCE_DATABASES) await pool.query(`drop database if exists \`${db}_${suffix}\``);
         await pool.end();
       }
-      const client = new pg.Client({ connectionString: base.DWH_URL });
-      await client.connect();
-      // A backend of a killed process can still be shutting down: give it a moment.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await client.query(`drop database if exists ${dwhName} with (force)`);
-          break;
-        } catch (error) {
-          if (attempt >= 5) throw error;
-          await new Promise((r) => setTimeout(r, 500 * attempt));
-        }
-      }
-      await client.end();
+      await dropWarehouse(base.DWH_URL, dwhName);
     },
   };
 }
