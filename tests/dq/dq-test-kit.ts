@@ -50,3 +50,15 @@ export async function shopWithOrders(
   }
   return { shop, orders, itemIds: orders.flatMap((o) => o.itemIds) };
 }
+
+/**
+ * Changes an order line's discount in the source without touching its updated_at: a silent fix the
+ * watermark cannot see, which only reconciliation finds.
+ */
+export function shiftSourceDiscount(writer: SourceWriter, itemId: number, by: '0.01' | '-0.01') {
+  return writer.exec(
+    'orders',
+    'UPDATE order_items SET discount_amount = discount_amount + ?, updated_at = updated_at WHERE id = ?',
+    [by, itemId],
+  );
+}

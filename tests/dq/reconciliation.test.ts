@@ -4,7 +4,7 @@ import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeli
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { SourceWriter } from '../support/source-writer.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
-import { checkRules, inlineRules, shopWithOrders } from './dq-test-kit.ts';
+import { checkRules, inlineRules, shiftSourceDiscount, shopWithOrders } from './dq-test-kit.ts';
 
 /** The repository's two reconciliation rules, minus the settling time (everything here is seconds old). */
 const RULES = inlineRules(`
@@ -97,21 +97,13 @@ describe('row_count_reconciliation and sum_reconciliation', () => {
 
   it('sum_reconciliation fails when an amount in the source is shifted by 0.01 without its updated_at', async () => {
     // a silent fix in the source that the watermark cannot see (updated_at kept as it was)
-    await writer.exec(
-      'orders',
-      'UPDATE order_items SET discount_amount = discount_amount - 0.01, updated_at = updated_at WHERE id = ?',
-      [itemIds[4]],
-    );
+    await shiftSourceDiscount(writer, itemIds[4]!, '-0.01');
     const net = (await checkRules(deps, RULES)).get('net_per_day')!;
     expect(net).toMatchObject({ status: 'fail', failingCount: 1 });
     expect(net.sampleRows).toEqual([
       { day: '2025-07-01', source: expect.any(String), warehouse: expect.any(String), difference: '-0.01' },
     ]);
-    await writer.exec(
-      'orders',
-      'UPDATE order_items SET discount_amount = discount_amount + 0.01, updated_at = updated_at WHERE id = ?',
-      [itemIds[4]],
-    );
+    await shiftSourceDiscount(writer, itemIds[4]!, '0.01');
   });
 
   it('compares with source totals read ahead, as a first load reads them while the fact is built', async () => {
@@ -122,20 +114,12 @@ describe('row_count_reconciliation and sum_reconciliation', () => {
     };
     expect(await withAhead()).toMatchObject({ status: 'pass', totalCount: 3 });
     // the source as it was when read ahead: a silent fix made afterwards is not seen by this gate
-    await writer.exec(
-      'orders',
-      'UPDATE order_items SET discount_amount = discount_amount - 0.01, updated_at = updated_at WHERE id = ?',
-      [itemIds[4]],
-    );
+    await shiftSourceDiscount(writer, itemIds[4]!, '-0.01');
     try {
       expect(await withAhead()).toMatchObject({ status: 'pass', totalCount: 3 });
       expect((await checkRules(deps, RULES)).get('net_per_day')).toMatchObject({ status: 'fail' });
     } finally {
-      await writer.exec(
-        'orders',
-        'UPDATE order_items SET discount_amount = discount_amount + 0.01, updated_at = updated_at WHERE id = ?',
-        [itemIds[4]],
-      );
+      await shiftSourceDiscount(writer, itemIds[4]!, '0.01');
     }
   });
 

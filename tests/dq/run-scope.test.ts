@@ -10,7 +10,7 @@ import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeli
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { placeOrder, SourceWriter } from '../support/source-writer.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
-import { inlineRules, shopWithOrders } from './dq-test-kit.ts';
+import { inlineRules, shiftSourceDiscount, shopWithOrders } from './dq-test-kit.ts';
 
 const RULES = inlineRules(`
 target: dwh.fact_sales
@@ -187,22 +187,14 @@ rules:
 
   it('reconciliation in run scope does not report a mismatch on a day the run did not touch', async () => {
     // a net amount of the first load's 2025-01-11 (Kyiv) lowered in the source, updated_at kept
-    await writer.exec(
-      'orders',
-      'UPDATE order_items SET discount_amount = discount_amount + 0.01, updated_at = updated_at WHERE id = ?',
-      [firstItems[0]],
-    );
+    await shiftSourceDiscount(writer, firstItems[0]!, '0.01');
     try {
       expect((await check('run')).get('net_per_day')).toMatchObject({ status: 'pass', totalCount: 1 });
       const all = (await check('all')).get('net_per_day')!;
       expect(all).toMatchObject({ status: 'fail', failingCount: 1, totalCount: 3 });
       expect(all.sampleRows).toEqual([expect.objectContaining({ day: '2025-01-11', difference: '0.01' })]);
     } finally {
-      await writer.exec(
-        'orders',
-        'UPDATE order_items SET discount_amount = discount_amount - 0.01, updated_at = updated_at WHERE id = ?',
-        [firstItems[0]],
-      );
+      await shiftSourceDiscount(writer, firstItems[0]!, '-0.01');
     }
   });
 
