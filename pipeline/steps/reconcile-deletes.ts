@@ -13,6 +13,17 @@ const SUBRANGE_KEYS = 1_000;
 /** Per range number (key DIV RANGE_KEYS): how many keys, and their sum, as decimal text. */
 export type KeyRanges = Map<string, { n: string; s: string }>;
 
+/** Grouped query rows (range number, key count, key sum), from either side, as KeyRanges. */
+type RangeRow = { r: unknown; n: unknown; s: unknown };
+const keyRanges = (rows: readonly RangeRow[]): KeyRanges =>
+  new Map(rows.map((row) => [String(row.r), { n: String(row.n), s: String(row.s) }]));
+
+/** The mirror's ranges whose count or key sum the source does not match (only those can hold deletes). */
+const differingRanges = (mirror: KeyRanges, source: KeyRanges): bigint[] =>
+  [...mirror]
+    .filter(([r, { n, s }]) => source.get(r)?.n !== n || source.get(r)?.s !== s)
+    .map(([r]) => BigInt(r));
+
 /** Both sides' range totals, read while the transform merges (see `startKeyRangeReads`). */
 export interface KeyRangeReads {
   source: Promise<KeyRanges>;
@@ -42,7 +53,7 @@ async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Prom
     .query<RowDataPacket[]>(
       `SELECT ${key} DIV ${RANGE_KEYS} AS r, COUNT(*) AS n, SUM(${key}) AS s FROM \`${table.table}\` GROUP BY r`,
     );
-  return new Map(rows.map((row) => [String(row.r), { n: String(row.n), s: String(row.s) }]));
+  return keyRanges(rows as RangeRow[]);
 }
 
 /** How long the mirror's read waits for a lock the transform holds before leaving the work to it. */
@@ -78,7 +89,7 @@ async function readMirrorKeyRanges(
        ) as live_keys
        group by 1`,
     );
-    return new Map(rows.map((row) => [row.r, { n: row.n, s: row.s }]));
+    return keyRanges(rows);
   } finally {
     await client.query('rollback').catch(() => {});
     client.release();
@@ -92,7 +103,7 @@ async function mergedMirrorKeyRanges(client: pg.ClientBase, table: SourceTable):
     `select (${key} / ${RANGE_KEYS})::text as r, count(*)::text as n, sum(${key})::text as s
      from ${mirrorTable(table.database, table.table)} where _deleted_at is null group by 1`,
   );
-  return new Map(rows.map((row) => [row.r, { n: row.n, s: row.s }]));
+  return keyRanges(rows);
 }
 
 /**
@@ -113,10 +124,8 @@ export async function reconcileDeletes(
     reads.mirror.catch(() => mergedMirrorKeyRanges(client, table)),
   ]);
   let marked = 0;
-  for (const [r, { n, s }] of mirror) {
-    const inSource = source.get(r);
-    if (inSource?.n === n && inSource.s === s) continue;
-    marked += await reconcileRange(deps, client, table, runId, rangeBounds(BigInt(r), RANGE_KEYS));
+  for (const r of differingRanges(mirror, source)) {
+    marked += await reconcileRange(deps, client, table, runId, rangeBounds(r, RANGE_KEYS));
   }
   return marked;
 }
@@ -158,12 +167,9 @@ async function reconcileRange(
       range,
     ),
   ]);
-  const source = new Map(sourceRows.map((row) => [String(row.r), { n: String(row.n), s: String(row.s) }]));
   let marked = 0;
-  for (const { r, n, s } of mirrorRows) {
-    const inSource = source.get(r);
-    if (inSource?.n === n && inSource.s === s) continue;
-    marked += await markRangeDeletes(deps, client, table, runId, rangeBounds(BigInt(r), SUBRANGE_KEYS));
+  for (const r of differingRanges(keyRanges(mirrorRows), keyRanges(sourceRows as RangeRow[]))) {
+    marked += await markRangeDeletes(deps, client, table, runId, rangeBounds(r, SUBRANGE_KEYS));
   }
   return marked;
 }
