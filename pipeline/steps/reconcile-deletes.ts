@@ -1,4 +1,4 @@
-import type { RowDataPacket } from 'mysql2/promise';
+import type { Pool as MysqlPool, RowDataPacket } from 'mysql2/promise';
 import type pg from 'pg';
 import type { SourceDatabase } from '../../core/config.ts';
 import { ident, mirrorTable } from '../../warehouse/index.ts';
@@ -123,20 +123,44 @@ export async function reconcileDeletes(
     reads.source,
     reads.mirror.catch(() => mergedMirrorKeyRanges(client, table)),
   ]);
+  const sides: Sides = {
+    client,
+    runId,
+    source: deps.source(table.database as SourceDatabase),
+    sourceTable: `\`${table.table}\``,
+    sourceKey: `\`${table.primaryKey}\``,
+    mirror: mirrorTable(table.database, table.table),
+    key: ident(table.primaryKey),
+  };
   let marked = 0;
   for (const r of differingRanges(mirror, source)) {
-    marked += await reconcileRange(deps, client, table, runId, rangeBounds(r, RANGE_KEYS));
+    marked += await reconcileRange(sides, rangeBounds(r, RANGE_KEYS));
   }
   return marked;
+}
+
+/** One table's two sides, as the range checks query them (the mirror in the transform's transaction). */
+interface Sides {
+  client: pg.ClientBase;
+  runId: number;
+  source: MysqlPool;
+  sourceTable: string;
+  sourceKey: string;
+  mirror: string;
+  key: string;
 }
 
 /**
  * The keys of range `r` of `keys` keys: both sides divide truncating toward zero, so range 0 spans
  * both signs.
  */
-function rangeBounds(r: bigint, keys: number): [bigint, bigint] {
+function rangeBounds(r: bigint, keys: number): string[] {
   const width = BigInt(keys);
-  return [r > 0n ? r * width : r * width - (width - 1n), r < 0n ? r * width : r * width + (width - 1n)];
+  const [start, end] = [
+    r > 0n ? r * width : r * width - (width - 1n),
+    r < 0n ? r * width : r * width + (width - 1n),
+  ];
+  return [start.toString(), end.toString()];
 }
 
 /**
@@ -144,21 +168,12 @@ function rangeBounds(r: bigint, keys: number): [bigint, bigint] {
  * the subranges that differ are listed. A few deletes cost a few thousand keys read, not a whole range
  * on each side for each delete's range.
  */
-async function reconcileRange(
-  deps: PipelineDeps,
-  client: pg.ClientBase,
-  table: SourceTable,
-  runId: number,
-  [start, end]: [bigint, bigint],
-): Promise<number> {
-  const mirror = mirrorTable(table.database, table.table);
-  const key = ident(table.primaryKey);
-  const sourceKey = `\`${table.primaryKey}\``;
-  const range = [start.toString(), end.toString()];
+async function reconcileRange(sides: Sides, range: string[]): Promise<number> {
+  const { client, source, sourceTable, sourceKey, mirror, key } = sides;
   const [[sourceRows], { rows: mirrorRows }] = await Promise.all([
-    deps.source(table.database as SourceDatabase).query<RowDataPacket[]>(
+    source.query<RowDataPacket[]>(
       `SELECT ${sourceKey} DIV ${SUBRANGE_KEYS} AS r, COUNT(*) AS n, SUM(${sourceKey}) AS s
-       FROM \`${table.table}\` WHERE ${sourceKey} BETWEEN ? AND ? GROUP BY r`,
+       FROM ${sourceTable} WHERE ${sourceKey} BETWEEN ? AND ? GROUP BY r`,
       range,
     ),
     client.query<{ r: string; n: string; s: string }>(
@@ -169,24 +184,16 @@ async function reconcileRange(
   ]);
   let marked = 0;
   for (const r of differingRanges(keyRanges(mirrorRows), keyRanges(sourceRows as RangeRow[]))) {
-    marked += await markRangeDeletes(deps, client, table, runId, rangeBounds(r, SUBRANGE_KEYS));
+    marked += await markRangeDeletes(sides, rangeBounds(r, SUBRANGE_KEYS));
   }
   return marked;
 }
 
 /** Lists one (sub)range's keys on both sides and marks the mirror's keys the source no longer has. */
-async function markRangeDeletes(
-  deps: PipelineDeps,
-  client: pg.ClientBase,
-  table: SourceTable,
-  runId: number,
-  [start, end]: [bigint, bigint],
-): Promise<number> {
-  const mirror = mirrorTable(table.database, table.table);
-  const key = ident(table.primaryKey);
-  const range = [start.toString(), end.toString()];
-  const [sourceRows] = await deps.source(table.database as SourceDatabase).query<RowDataPacket[]>({
-    sql: `SELECT \`${table.primaryKey}\` FROM \`${table.table}\` WHERE \`${table.primaryKey}\` BETWEEN ? AND ?`,
+async function markRangeDeletes(sides: Sides, range: string[]): Promise<number> {
+  const { client, runId, source, sourceTable, sourceKey, mirror, key } = sides;
+  const [sourceRows] = await source.query<RowDataPacket[]>({
+    sql: `SELECT ${sourceKey} FROM ${sourceTable} WHERE ${sourceKey} BETWEEN ? AND ?`,
     values: range,
     rowsAsArray: true,
   });
