@@ -17,21 +17,36 @@ function columnsWithTypes(spec: StagingTableSpec) {
   return spec.columns.map((c) => ({ name: c.name, pgType: COLUMN_TYPES[c.type] }));
 }
 
-/** Creates the staging mirror and its indexes when missing. */
+/**
+ * Creates the staging mirror and its indexes when missing. Every run calls this for every mirror, so
+ * for one that is complete it must lock nothing (see sql/staging/mirror_indexes.sql).
+ */
 export async function ensureMirror(
   client: pg.ClientBase,
   renderer: SqlRenderer,
   spec: StagingTableSpec,
 ): Promise<void> {
+  const mirror = mirrorTable(spec.database, spec.table);
   await client.query(
     renderer.render('staging/create_staging_tables.sql', {
-      mirror: mirrorTable(spec.database, spec.table),
+      mirror,
       name: `${spec.database}__${spec.table}`,
       columns: columnsWithTypes(spec),
       primaryKey: spec.primaryKey,
       indexes: spec.mirrorIndexes,
+      existing: await indexNames(client, mirror),
     }),
   );
+}
+
+/** The names of a table's indexes; none when the table does not exist. */
+async function indexNames(client: pg.ClientBase, table: string): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+     where i.indrelid = to_regclass($1)`,
+    [table],
+  );
+  return rows.map((row) => row.name);
 }
 
 /**
@@ -167,7 +182,12 @@ export async function indexBatchForAdoption(
     `create unique index if not exists ${ident(`${name}_pkey`)} on ${batch} (${ident(spec.primaryKey)})`,
   );
   await client.query(
-    renderer.render('staging/mirror_indexes.sql', { table: batch, name, indexes: spec.mirrorIndexes }),
+    renderer.render('staging/mirror_indexes.sql', {
+      table: batch,
+      name,
+      indexes: spec.mirrorIndexes,
+      existing: await indexNames(client, batch),
+    }),
   );
 }
 
@@ -205,14 +225,10 @@ export async function adoptBatchAsMirror(
   await client.query(`drop table ${mirror}`);
   await client.query(`alter table ${batch} rename to ${ident(mirrorName)}`);
   await client.query(`alter table ${mirror} reset (autovacuum_enabled)`);
-  const { rows: indexes } = await client.query<{ name: string }>(
-    `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
-     where i.indrelid = $1::regclass and starts_with(c.relname, $2)`,
-    [mirror, prefix],
-  );
-  for (const index of indexes) {
-    const renamed = mirrorName + index.name.slice(prefix.length);
-    await client.query(`alter index stg.${ident(index.name)} rename to ${ident(renamed)}`);
+  for (const index of await indexNames(client, mirror)) {
+    if (!index.startsWith(prefix)) continue;
+    const renamed = mirrorName + index.slice(prefix.length);
+    await client.query(`alter index stg.${ident(index)} rename to ${ident(renamed)}`);
   }
   await client.query(
     `alter table ${mirror} add constraint ${ident(`${mirrorName}_pkey`)} primary key using index ${ident(`${mirrorName}_pkey`)}`,

@@ -1,0 +1,73 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { createScratch, type Scratch } from '../support/scratch.ts';
+import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { TEST_TABLES } from '../support/warehouse-checks.ts';
+
+/**
+ * Autovacuum holds a SHARE UPDATE EXCLUSIVE lock on a table for as long as it works on it, and a
+ * session that asks for a conflicting lock waits until PostgreSQL cancels the vacuum (deadlock_timeout)
+ * — a second lost per run, and on a big table a vacuum that never gets to finish. The big tables are
+ * the ones autovacuum spends long on; here a session holds that lock on them across a whole run, and
+ * the warehouse's sessions give up on any lock after a few seconds instead of waiting forever.
+ */
+const BIG_TABLES = [
+  'stg.orders__orders',
+  'stg.orders__order_items',
+  'stg.payments__payments',
+  'dwh.fact_sales',
+];
+
+describe('runs and autovacuum', () => {
+  let scratch: Scratch;
+  let writer: SourceWriter;
+  let deps: PipelineDeps;
+  let shop: Awaited<ReturnType<typeof seedSmallShop>>;
+  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+
+  beforeAll(async () => {
+    scratch = await createScratch();
+    const admin = new pg.Client({ connectionString: scratch.config.DWH_URL });
+    await admin.connect();
+    await admin.query(
+      `alter database ${new URL(scratch.config.DWH_URL).pathname.slice(1)} set lock_timeout = '3s'`,
+    );
+    await admin.end();
+    writer = new SourceWriter(scratch.config);
+    deps = createPipelineDeps(scratch.config);
+    shop = await seedSmallShop(writer);
+    await placeOrder(writer, {
+      customerId: shop.customers[0]!,
+      employeeId: shop.employees[0]!,
+      lines: [{ productId: shop.products[0]!, quantity: 2, unitPrice: '10.00' }],
+      paidWith: 'card',
+    });
+    await run();
+  });
+  afterAll(async () => {
+    await deps.close();
+    await writer.close();
+    await scratch.drop();
+  });
+
+  it('an incremental run takes no lock that an autovacuum of the mirrors or the fact holds', async () => {
+    await writer.exec('orders', 'UPDATE customers SET city = ? WHERE id = ?', ['Одеса', shop.customers[0]]);
+    const vacuum = new pg.Client({ connectionString: scratch.config.DWH_URL });
+    await vacuum.connect();
+    try {
+      await vacuum.query('begin');
+      await vacuum.query(`lock table ${BIG_TABLES.join(', ')} in share update exclusive mode`);
+      const result = await run();
+      expect(result.transform.targets.find((t) => t.target === 'dwh.dim_customer')?.inserted).toBe(1);
+    } finally {
+      await vacuum.query('rollback');
+      await vacuum.end();
+    }
+    const { rows } = await deps.warehouse.query(
+      'select city from dwh.dim_customer where customer_id = $1 and is_current',
+      [shop.customers[0]],
+    );
+    expect(rows).toEqual([{ city: 'Одеса' }]);
+  });
+});
