@@ -56,6 +56,35 @@ export async function holdRunLock(client: pg.ClientBase, runId: number): Promise
   await client.query('select pg_advisory_lock($1, $2)', [RUN_LOCK_CLASS, runId]);
 }
 
+/** How long a run lock is waited for: a killed process's session takes a moment to end. */
+const RUN_LOCK_GRACE = '2s';
+
+/**
+ * Whether a run's liveness lock is free (its process is gone), waiting RUN_LOCK_GRACE for it first:
+ * PostgreSQL ends the session of a process that was just killed a moment later, and a run started at
+ * once would otherwise be refused for a run that is already dead. Takes the lock for the caller's
+ * transaction when free.
+ */
+async function runLockFree(client: pg.ClientBase, runId: number): Promise<boolean> {
+  const setLockTimeout = (value: string) => client.query("select set_config('lock_timeout', $1, true)", [value]);
+  const { rows } = await client.query<{ previous: string }>(
+    "select current_setting('lock_timeout') as previous",
+  );
+  await setLockTimeout(RUN_LOCK_GRACE);
+  await client.query('savepoint run_lock_probe');
+  let free = true;
+  try {
+    await client.query('select pg_advisory_xact_lock($1, $2)', [RUN_LOCK_CLASS, runId]);
+    await client.query('release savepoint run_lock_probe');
+  } catch (error) {
+    if ((error as { code?: string }).code !== '55P03') throw error;
+    await client.query('rollback to savepoint run_lock_probe');
+    free = false;
+  }
+  await setLockTimeout(rows[0]!.previous);
+  return free;
+}
+
 export interface BeganRun {
   runId: number;
   /** Runs found dead and marked failed; their leftovers can be dropped. */
@@ -117,11 +146,8 @@ export async function beginRun(
     );
     const abandoned: number[] = [];
     for (const other of running) {
-      const { rows } = await client.query<{ free: boolean }>(
-        'select pg_try_advisory_xact_lock($1, $2) as free',
-        [RUN_LOCK_CLASS, other.run_id],
-      );
-      const alive = !rows[0]!.free || (other.trigger === 'temporal' && other.fresh);
+      const alive =
+        (other.trigger === 'temporal' && other.fresh) || !(await runLockFree(client, other.run_id));
       if (!alive) {
         abandoned.push(other.run_id);
         continue;

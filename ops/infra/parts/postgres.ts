@@ -41,6 +41,9 @@ const SERVER_SETTINGS: Record<string, string> = {
   max_wal_senders: '0',
   timezone: 'UTC',
   log_timezone: 'UTC',
+  // a session whose client died (a killed run) ends within a second even inside a long statement,
+  // instead of finishing it first while still holding the run's locks
+  client_connection_check_interval: '1s',
 };
 
 async function superuserSql(sql: string): Promise<string> {
