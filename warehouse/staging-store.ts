@@ -18,8 +18,23 @@ function columnsWithTypes(spec: StagingTableSpec) {
 }
 
 /**
- * Creates the staging mirror and its indexes when missing. Every run calls this for every mirror, so
- * for one that is complete it must lock nothing (see sql/staging/mirror_indexes.sql).
+ * The staging mirror's secondary indexes, named after `name`: the mirror itself, or a first load's
+ * batch that is indexed as soon as its extract ends and becomes the mirror later (the adoption renames
+ * the indexes then). The run index is how the transforms find a run's rows.
+ */
+function secondaryIndexes(spec: StagingTableSpec, name: string): { name: string; columns: string[] }[] {
+  return [
+    { name: `${name}__run`, columns: ['_etl_run_id'] },
+    ...spec.mirrorIndexes.map((columns) => ({ name: `${name}__${columns.join('_')}`, columns: [...columns] })),
+  ];
+}
+
+/**
+ * Creates the staging mirror and the indexes its configuration names, and drops the secondary indexes
+ * it no longer names. Every run calls this for every mirror, so for one that is as configured it
+ * issues no DDL at all: even CREATE INDEX IF NOT EXISTS share-locks the table first, and so waits for
+ * an autovacuum of it until PostgreSQL cancels the vacuum (deadlock_timeout: a second a run, and on a
+ * big table a vacuum that never gets to finish).
  */
 export async function ensureMirror(
   client: pg.ClientBase,
@@ -27,16 +42,22 @@ export async function ensureMirror(
   spec: StagingTableSpec,
 ): Promise<void> {
   const mirror = mirrorTable(spec.database, spec.table);
+  const name = `${spec.database}__${spec.table}`;
+  const existing = await indexNames(client, mirror);
+  const wanted = secondaryIndexes(spec, name);
   await client.query(
     renderer.render('staging/create_staging_tables.sql', {
       mirror,
-      name: `${spec.database}__${spec.table}`,
+      name,
       columns: columnsWithTypes(spec),
       primaryKey: spec.primaryKey,
-      indexes: spec.mirrorIndexes,
-      existing: await indexNames(client, mirror),
+      indexes: wanted.filter((index) => !existing.includes(index.name)),
     }),
   );
+  const stale = existing.filter(
+    (index) => index.startsWith(`${name}__`) && !wanted.some((w) => w.name === index),
+  );
+  for (const index of stale) await client.query(`drop index stg.${ident(index)}`);
 }
 
 /** The names of a table's indexes; none when the table does not exist. */
@@ -176,6 +197,7 @@ export async function indexBatchForAdoption(
   runId: number,
 ): Promise<void> {
   const name = batchName(spec, runId);
+  const existing = await indexNames(client, batch);
   // A unique index, not yet the key: ADD PRIMARY KEY would lock the batch against the transform's
   // reads; the adoption turns the index into the key in an instant.
   await client.query(
@@ -184,9 +206,7 @@ export async function indexBatchForAdoption(
   await client.query(
     renderer.render('staging/mirror_indexes.sql', {
       table: batch,
-      name,
-      indexes: spec.mirrorIndexes,
-      existing: await indexNames(client, batch),
+      indexes: secondaryIndexes(spec, name).filter((index) => !existing.includes(index.name)),
     }),
   );
 }

@@ -19,7 +19,7 @@ const BIG_TABLES = [
   'dwh.fact_sales',
 ];
 
-describe('runs and autovacuum', () => {
+describe('staging mirror indexes', () => {
   let scratch: Scratch;
   let writer: SourceWriter;
   let deps: PipelineDeps;
@@ -69,5 +69,24 @@ describe('runs and autovacuum', () => {
       [shop.customers[0]],
     );
     expect(rows).toEqual([{ city: 'Одеса' }]);
+  });
+
+  it('follows the configuration: builds the indexes it names and drops the ones it no longer names', async () => {
+    // as a deployment from before the configuration dropped the customer index would have it
+    await deps.warehouse.query(
+      'create index "orders__orders__customer_id" on stg.orders__orders (customer_id)',
+    );
+    await deps.warehouse.query('drop index stg."orders__orders__created_at"');
+    await deps.warehouse.query('create index operator_own_index on stg.orders__orders (status)');
+    await run();
+    const { rows } = await deps.warehouse.query(
+      "select indexname from pg_indexes where schemaname = 'stg' and tablename = 'orders__orders' order by 1",
+    );
+    expect(rows.map((r) => r.indexname)).toEqual([
+      'operator_own_index',
+      'orders__orders__created_at',
+      'orders__orders__run',
+      'orders__orders_pkey',
+    ]);
   });
 });
