@@ -1,5 +1,12 @@
 export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
 export { deferIndexes } from './index-deferral.ts';
+export {
+  ensureKeyRangeTracking,
+  type KeyRangeRow,
+  readKeyRanges,
+  scanKeyRanges,
+  stopKeyRangeTracking,
+} from './key-range-tracking.ts';
 export { migrateWarehouse, type WarehouseMigrationOutcome } from './migrator.ts';
 export { countFrom, isTransient, type ModelResult, runModel } from './model-runner.ts';
 export { createWarehousePool } from './postgres-pool.ts';

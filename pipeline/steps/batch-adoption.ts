@@ -2,23 +2,31 @@ import {
   batchTable,
   indexBatchForAdoption,
   isAdoptable,
+  type KeyRangeRow,
   prepareBatchForAdoption,
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+import { scanBatchKeyRanges } from './reconcile-deletes.ts';
 
 export interface BatchAdoption {
   /** Tables (`db.table`) whose batch becomes the mirror, with the batch's name. */
   batches: Map<string, { table: SourceTable; batch: string }>;
   /** Settles when every adopted batch has its key and indexes; rejects with the first failure. */
   indexed: Promise<void>;
+  /**
+   * Once `indexed` settles: the keys per range of the adopted batches of tables that detect hard
+   * deletes, with which their mirrors start tracking their keys.
+   */
+  keyRanges: Map<string, KeyRangeRow[]>;
 }
 
 /**
  * First loads: finds the batches that will simply become their mirrors and builds their keys and
  * indexes on a connection of its own, each in its own transaction, while the transform reads them.
  * The transform is one statement after another on one core; the index builds take the other one
- * (they only share-lock the batch, which reads do not conflict with). Called before the transform's
+ * (they only share-lock the batch, which reads do not conflict with), and so does the key count per
+ * range that hard-delete detection starts from. Called before the transform's
  * transaction begins, which must not hold a lock these need.
  */
 export async function startBatchAdoption(
@@ -28,6 +36,7 @@ export async function startBatchAdoption(
 ): Promise<BatchAdoption> {
   const client = await deps.warehouse.connect();
   const batches: BatchAdoption['batches'] = new Map();
+  const keyRanges: BatchAdoption['keyRanges'] = new Map();
   try {
     for (const { table, dedupe } of tables) {
       const batch = batchTable(table.database, table.table, runId);
@@ -45,10 +54,11 @@ export async function startBatchAdoption(
   }
   const indexed = (async () => {
     try {
-      for (const { table, batch } of batches.values()) {
+      for (const [name, { table, batch }] of batches) {
         await client.query('begin');
         await indexBatchForAdoption(client, deps.renderer, stagingSpec(table), batch, runId);
         await client.query('commit');
+        if (table.detectHardDeletes) keyRanges.set(name, await scanBatchKeyRanges(client, table, batch));
       }
     } catch (error) {
       await client.query('rollback').catch(() => {});
@@ -59,5 +69,5 @@ export async function startBatchAdoption(
   })();
   // Awaited by the transform; until then a failure must not count as unhandled.
   indexed.catch(() => {});
-  return { batches, indexed };
+  return { batches, indexed, keyRanges };
 }

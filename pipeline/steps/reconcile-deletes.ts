@@ -1,9 +1,16 @@
 import type { Pool as MysqlPool, RowDataPacket } from 'mysql2/promise';
 import type pg from 'pg';
 import type { SourceDatabase } from '../../core/config.ts';
-import { ident, mirrorTable } from '../../warehouse/index.ts';
+import {
+  ensureKeyRangeTracking,
+  ident,
+  type KeyRangeRow,
+  mirrorTable,
+  readKeyRanges,
+  scanKeyRanges,
+} from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
-import type { SourceTable } from '../source-tables.ts';
+import { type SourceTable, stagingSpec } from '../source-tables.ts';
 
 /** Keys per range: a count and a key sum per range find the ranges worth looking into. */
 const RANGE_KEYS = 100_000;
@@ -24,92 +31,77 @@ const differingRanges = (mirror: KeyRanges, source: KeyRanges): bigint[] =>
     .filter(([r, { n, s }]) => source.get(r)?.n !== n || source.get(r)?.s !== s)
     .map(([r]) => BigInt(r));
 
-/** Both sides' range totals, read while the transform merges (see `startKeyRangeReads`). */
-export interface KeyRangeReads {
-  source: Promise<KeyRanges>;
-  mirror: Promise<KeyRanges>;
+/**
+ * Starts the source's grouped key scan on a connection of its own, so that it overlaps the merges
+ * instead of following them. It may be read before this run's batch is merged: a key the source
+ * gained since is only listed, never marked, and a key it lost since is marked by the next run. Keys
+ * are only ever marked from a listing read inside the transform's transaction, after the merge.
+ */
+export function startSourceKeyRangeRead(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
+  const read = readSourceKeyRanges(deps, table);
+  // Awaited in the table's merge step; a failure before then must not surface as an unhandled rejection.
+  read.catch(() => {});
+  return read;
+}
+
+/** Ranges per source statement: the statement grows with them. */
+const RANGES_PER_STATEMENT = 500;
+
+/**
+ * The source's keys per range. Only the ranges the mirror holds keys in can hold deletes, so those are
+ * read, each as a key-range scan (all of them: a third cheaper than grouping the whole table, which
+ * MariaDB does through a temporary table); a mirror not tracked yet has the whole table grouped.
+ */
+async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
+  const source = deps.source(table.database as SourceDatabase);
+  const key = `\`${table.primaryKey}\``;
+  const from = `\`${table.table}\``;
+  const tracked = await readKeyRanges(deps.warehouse, stagingSpec(table));
+  if (tracked.length === 0) {
+    const [rows] = await source.query<RowDataPacket[]>(
+      `SELECT ${key} DIV ${RANGE_KEYS} AS r, COUNT(*) AS n, SUM(${key}) AS s FROM ${from} GROUP BY r`,
+    );
+    return keyRanges(rows as RangeRow[]);
+  }
+  const ranges = new Map<string, { n: string; s: string }>();
+  for (let i = 0; i < tracked.length; i += RANGES_PER_STATEMENT) {
+    const selects = tracked.slice(i, i + RANGES_PER_STATEMENT).map(({ range }) => {
+      const [start, end] = rangeBounds(BigInt(range), RANGE_KEYS);
+      return `SELECT ${range} AS r, COUNT(*) AS n, COALESCE(SUM(${key}), 0) AS s FROM ${from} WHERE ${key} BETWEEN ${start} AND ${end}`;
+    });
+    const [rows] = await source.query<RowDataPacket[]>(selects.join(' UNION ALL '));
+    for (const [r, totals] of keyRanges(rows as RangeRow[])) ranges.set(r, totals);
+  }
+  return ranges;
 }
 
 /**
- * Starts both sides' grouped key scans, each on a connection of its own, so that they overlap the
- * merges instead of following them. Neither needs the merged mirror:
- * - the source may be read before this run's batch is merged: a key it gained since is only listed,
- *   never marked, and a key it lost since is marked by the next run;
- * - after the merge, the mirror's live keys are its live keys now (committed, as this connection sees
- *   them) plus the batch's: a merge adds or revives keys, never removes one.
- * Keys are only ever marked from a listing read inside the transform's transaction, after the merge.
+ * Makes the table's mirror keep its own side of the comparison (warehouse/key-range-tracking.ts), in
+ * the caller's transaction: from `initial` (a batch that became the mirror, read elsewhere), else,
+ * should the mirror not be tracked yet, from one scan of it.
  */
-export function startKeyRangeReads(deps: PipelineDeps, table: SourceTable, batch: string): KeyRangeReads {
-  const reads = { source: readSourceKeyRanges(deps, table), mirror: readMirrorKeyRanges(deps, table, batch) };
-  // Awaited in the table's merge step; a failure before then must not surface as an unhandled rejection.
-  for (const read of Object.values(reads)) read.catch(() => {});
-  return reads;
+export async function trackMirrorKeyRanges(
+  client: pg.ClientBase,
+  table: SourceTable,
+  initial?: readonly KeyRangeRow[],
+): Promise<void> {
+  await ensureKeyRangeTracking(client, stagingSpec(table), RANGE_KEYS, initial);
 }
 
-async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
-  const key = `\`${table.primaryKey}\``;
-  const [rows] = await deps
-    .source(table.database as SourceDatabase)
-    .query<RowDataPacket[]>(
-      `SELECT ${key} DIV ${RANGE_KEYS} AS r, COUNT(*) AS n, SUM(${key}) AS s FROM \`${table.table}\` GROUP BY r`,
-    );
-  return keyRanges(rows as RangeRow[]);
-}
-
-/** How long the mirror's read waits for a lock the transform holds before leaving the work to it. */
-const MIRROR_READ_LOCK_TIMEOUT = '1s';
-
-async function readMirrorKeyRanges(
-  deps: PipelineDeps,
+/** A batch's keys per range, to start tracking the mirror it becomes (`trackMirrorKeyRanges`). */
+export function scanBatchKeyRanges(
+  client: pg.ClientBase,
   table: SourceTable,
   batch: string,
-): Promise<KeyRanges> {
-  const mirror = mirrorTable(table.database, table.table);
-  const key = ident(table.primaryKey);
-  const client = await deps.warehouse.connect();
-  try {
-    // One transaction: once it holds the mirror, the transform's stronger locks wait for it, not the
-    // other way round; should the transform hold one first, this gives up (reconcileDeletes then
-    // reads the merged mirror itself) instead of waiting for a transaction that waits for it.
-    await client.query('begin transaction read only');
-    await client.query(`set local lock_timeout = '${MIRROR_READ_LOCK_TIMEOUT}'`);
-    // A table's first merge (a run limited with --tables) creates its mirror: no keys to lose yet.
-    const { rows: found } = await client.query<{ exists: boolean }>(
-      'select to_regclass($1) is not null as exists',
-      [mirror],
-    );
-    if (!found[0]!.exists) return new Map();
-    const { rows } = await client.query<{ r: string; n: string; s: string }>(
-      `select (k / ${RANGE_KEYS})::text as r, count(*)::text as n, sum(k)::text as s
-       from (
-         select ${key} as k from ${mirror} where _deleted_at is null
-         union all
-         select distinct b.${key} from ${batch} b
-         where not exists (select 1 from ${mirror} m where m.${key} = b.${key} and m._deleted_at is null)
-       ) as live_keys
-       group by 1`,
-    );
-    return keyRanges(rows);
-  } finally {
-    await client.query('rollback').catch(() => {});
-    client.release();
-  }
-}
-
-/** The merged mirror's live keys per range, read in the transform's own transaction. */
-async function mergedMirrorKeyRanges(client: pg.ClientBase, table: SourceTable): Promise<KeyRanges> {
-  const key = ident(table.primaryKey);
-  const { rows } = await client.query<{ r: string; n: string; s: string }>(
-    `select (${key} / ${RANGE_KEYS})::text as r, count(*)::text as n, sum(${key})::text as s
-     from ${mirrorTable(table.database, table.table)} where _deleted_at is null group by 1`,
-  );
-  return keyRanges(rows);
+): Promise<KeyRangeRow[]> {
+  return scanKeyRanges(client, batch, table.primaryKey, RANGE_KEYS);
 }
 
 /**
  * Hard deletes are invisible to a watermark, so for tables configured for it the key sets of source and
  * mirror are compared range by range; only ranges whose count or key sum differ are listed key by key.
- * Keys gone from the source are marked deleted in the mirror (stamped with the run, so the transforms
+ * The mirror's side costs no scan: its triggers keep it (warehouse/key-range-tracking.ts); the
+ * source's is the grouped scan started alongside the merges. Keys gone from the source are marked deleted in the mirror (stamped with the run, so the transforms
  * see them). Runs in the caller's transaction, after the batch is merged; returns the keys marked.
  */
 export async function reconcileDeletes(
@@ -117,12 +109,17 @@ export async function reconcileDeletes(
   client: pg.ClientBase,
   table: SourceTable,
   runId: number,
-  reads: KeyRangeReads,
+  sourceRead: Promise<KeyRanges>,
 ): Promise<number> {
-  const [source, mirror] = await Promise.all([
-    reads.source,
-    reads.mirror.catch(() => mergedMirrorKeyRanges(client, table)),
-  ]);
+  await trackMirrorKeyRanges(client, table);
+  const mirror = keyRanges(
+    (await readKeyRanges(client, stagingSpec(table))).map((row) => ({
+      r: row.range,
+      n: row.keys,
+      s: row.keySum,
+    })),
+  );
+  const source = await sourceRead;
   const sides: Sides = {
     client,
     runId,

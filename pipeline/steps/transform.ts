@@ -15,12 +15,18 @@ import {
   mirrorTable,
   runModel,
   startStep,
+  stopKeyRangeTracking,
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, SOURCE_TABLES, type SourceTable, stagingSpec } from '../source-tables.ts';
 import { type BatchAdoption, startBatchAdoption } from './batch-adoption.ts';
 import type { ExtractTableResult } from './extract-table.ts';
-import { reconcileDeletes, startKeyRangeReads } from './reconcile-deletes.ts';
+import {
+  type KeyRanges,
+  reconcileDeletes,
+  startSourceKeyRangeRead,
+  trackMirrorKeyRanges,
+} from './reconcile-deletes.ts';
 
 /** Dimensions in build order: type 1 first (the type 2 rows and the facts look them up). */
 const DIMENSION_MODELS = [
@@ -60,15 +66,24 @@ export interface TransformResult {
  * mirror merges, dimensions, inferred members, fact_sales, the watermarks and the audit rows. A run
  * that dies here leaves the warehouse as it was and the next run repeats it exactly.
  */
-export async function transform(
-  deps: PipelineDeps,
-  input: TransformInput,
-  onStep: (target: string) => void = () => {},
+export interface TransformHooks {
+  onStep?: (target: string) => void;
   /**
    * Called once while the fact is built, when the transform's second connection has finished its
    * staging indexes: the fact's one statement leaves the other core to the caller from then on.
    */
-  onSpareCore: () => void = () => {},
+  onSpareCore?: () => void;
+  /**
+   * Source key scans for hard-delete detection that the caller started earlier (`startSourceKeyRangeRead`,
+   * while the extracts ran), by `db.table`; the transform starts those it is not given.
+   */
+  sourceKeyReads?: ReadonlyMap<string, Promise<KeyRanges>>;
+}
+
+export async function transform(
+  deps: PipelineDeps,
+  input: TransformInput,
+  { onStep = () => {}, onSpareCore = () => {}, sourceKeyReads: early = new Map() }: TransformHooks = {},
 ): Promise<TransformResult> {
   const client = await deps.warehouse.connect();
   const targets: TargetCounts[] = [];
@@ -93,15 +108,16 @@ export async function transform(
       input.tables.map((table) => ({ table, dedupe: dedupe(table) })),
     );
 
-    // Hard-delete reconciliation of merged (not adopted) batches: both sides are read alongside the merges.
+    // Hard-delete reconciliation of merged (not adopted) batches: the source is read alongside the merges.
     const adopted = adoption.batches;
-    const keyRangeReads = new Map(
+    const adoptedKeyRanges = adoption.keyRanges;
+    const sourceKeyReads = new Map(
       input.kind === 'incremental'
         ? input.tables
             .filter((table) => table.detectHardDeletes && !adopted.has(qualifiedName(table)))
             .map((table) => {
-              const batch = batchTable(table.database, table.table, input.runId);
-              return [qualifiedName(table), startKeyRangeReads(deps, table, batch)] as const;
+              const name = qualifiedName(table);
+              return [name, early.get(name) ?? startSourceKeyRangeRead(deps, table)] as const;
             })
         : [],
     );
@@ -109,7 +125,10 @@ export async function transform(
     await client.query('begin');
     // The models read every configured mirror, also of tables this run did not extract (or a first
     // run limited with --tables): make sure each exists, empty if never loaded.
-    for (const table of SOURCE_TABLES) await ensureMirror(client, deps.renderer, stagingSpec(table));
+    for (const table of SOURCE_TABLES) {
+      await ensureMirror(client, deps.renderer, stagingSpec(table));
+      if (!table.detectHardDeletes) await stopKeyRangeTracking(client, stagingSpec(table));
+    }
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [TRANSFORM_LOCK]);
     // Big merges: let this transaction's sorts and hashes stay in memory.
     await client.query("set local work_mem = '256MB'");
@@ -157,8 +176,8 @@ export async function transform(
           input.runId,
           dedupe(table),
         );
-        const reads = keyRangeReads.get(name);
-        const deleted = reads ? await reconcileDeletes(deps, client, table, input.runId, reads) : 0;
+        const sourceKeys = sourceKeyReads.get(name);
+        const deleted = sourceKeys ? await reconcileDeletes(deps, client, table, input.runId, sourceKeys) : 0;
         batchesToDrop.push(batch);
         await analyzeIfStale(client, mirrorTable(table.database, table.table), merged + deleted);
         return { merged, deleted };
@@ -207,6 +226,7 @@ export async function transform(
     for (const [name, { table, batch }] of adoption.batches) {
       await stagingStep(name, async () => {
         await adoptBatchAsMirror(client, deps.renderer, stagingSpec(table), batch, input.runId);
+        if (table.detectHardDeletes) await trackMirrorKeyRanges(client, table, adoptedKeyRanges.get(name));
         return { merged: extracts.get(name)!.rows, deleted: 0 };
       });
     }

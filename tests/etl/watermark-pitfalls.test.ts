@@ -166,6 +166,62 @@ describe('watermark pitfalls', () => {
     expect(itemIds).toHaveLength(1);
   });
 
+  it("keeps the mirror's key ranges equal to its live keys, through deletes, returning keys and a lost trigger", async () => {
+    const mirrorRanges = async () =>
+      (
+        await deps.warehouse.query(
+          `select range::text, keys::text, key_sum::text from stg.mirror_key_ranges
+           where mirror = 'orders__order_items' and keys <> 0 order by range`,
+        )
+      ).rows;
+    const scannedRanges = async () =>
+      (
+        await deps.warehouse.query(
+          `select (id / 100000)::text as range, count(*)::text as keys, sum(id)::text as key_sum
+           from stg.orders__order_items where _deleted_at is null group by 1 order by 1`,
+        )
+      ).rows;
+    const { orderId, itemIds } = await placeOrder(writer, {
+      customerId: shop.customers[0]!,
+      employeeId: shop.employees[0]!,
+      lines: [
+        { productId: shop.products[0]!, quantity: 1, unitPrice: '3.00' },
+        { productId: shop.products[1]!, quantity: 1, unitPrice: '4.00' },
+      ],
+    });
+    await writer.exec(
+      'orders',
+      'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, 5.00)',
+      [3_300_001, orderId, shop.products[0]],
+    );
+    await run();
+    expect(await mirrorRanges()).toEqual(await scannedRanges());
+
+    // deleted, then back under the same key: marked, then live again
+    await writer.exec('orders', 'DELETE FROM order_items WHERE id IN (?, ?)', [itemIds[0], 3_300_001]);
+    await run();
+    const afterDelete = await mirrorRanges();
+    expect(afterDelete).toEqual(await scannedRanges());
+    expect(afterDelete.some((r) => r.range === '33')).toBe(false);
+    await writer.exec(
+      'orders',
+      'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 2, 5.00)',
+      [3_300_001, orderId, shop.products[0]],
+    );
+    await run();
+    expect(await mirrorRanges()).toEqual(await scannedRanges());
+
+    // a mirror that lost its tracking (an older deployment, a restore) is counted anew, deletes still found
+    await deps.warehouse.query('drop trigger track_key_ranges_update on stg.orders__order_items');
+    await deps.warehouse.query(
+      "update stg.mirror_key_ranges set keys = keys + 7 where mirror = 'orders__order_items'",
+    );
+    await writer.exec('orders', 'DELETE FROM order_items WHERE id = ?', [itemIds[1]]);
+    const summary = await run();
+    expect(summary.transform.targets.find((t) => t.target === 'stg.orders.order_items')!.deleted).toBe(1);
+    expect(await mirrorRanges()).toEqual(await scannedRanges());
+  });
+
   it('reads the same rows when the source server runs in another time zone', async () => {
     const admin = createMysqlPool(loadConfig().ORDERS_DB_URL, { connectionLimit: 1 }).promise();
     // Without its own UTC session the extract would take NOW() five hours behind and miss new rows.

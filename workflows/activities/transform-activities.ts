@@ -13,8 +13,10 @@ export function createTransformActivities(deps: ActivityDeps) {
       const valid = parseInput(transformInputSchema, input, 'transform');
       const tables = resolveTables(deps, valid.tables);
       return withPulse(deps.pipeline, valid.runId, transformStepSignal, (pulse) =>
-        transform(deps.pipeline, { runId: valid.runId, kind: valid.kind, tables }, (step) =>
-          pulse.report({ step }),
+        transform(
+          deps.pipeline,
+          { runId: valid.runId, kind: valid.kind, tables },
+          { onStep: (step) => pulse.report({ step }) },
         ),
       );
     }),
