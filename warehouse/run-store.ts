@@ -66,7 +66,8 @@ const RUN_LOCK_GRACE = '2s';
  * transaction when free.
  */
 async function runLockFree(client: pg.ClientBase, runId: number): Promise<boolean> {
-  const setLockTimeout = (value: string) => client.query("select set_config('lock_timeout', $1, true)", [value]);
+  const setLockTimeout = (value: string) =>
+    client.query("select set_config('lock_timeout', $1, true)", [value]);
   const { rows } = await client.query<{ previous: string }>(
     "select current_setting('lock_timeout') as previous",
   );

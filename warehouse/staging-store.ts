@@ -25,7 +25,10 @@ function columnsWithTypes(spec: StagingTableSpec) {
 function secondaryIndexes(spec: StagingTableSpec, name: string): { name: string; columns: string[] }[] {
   return [
     { name: `${name}__run`, columns: ['_etl_run_id'] },
-    ...spec.mirrorIndexes.map((columns) => ({ name: `${name}__${columns.join('_')}`, columns: [...columns] })),
+    ...spec.mirrorIndexes.map((columns) => ({
+      name: `${name}__${columns.join('_')}`,
+      columns: [...columns],
+    })),
   ];
 }
 
