@@ -61,11 +61,6 @@ export interface TransformResult {
   targets: TargetCounts[];
 }
 
-/**
- * Everything after the extracts, in one PostgreSQL transaction: hard-delete reconciliation, batch →
- * mirror merges, dimensions, inferred members, fact_sales, the watermarks and the audit rows. A run
- * that dies here leaves the warehouse as it was and the next run repeats it exactly.
- */
 export interface TransformHooks {
   onStep?: (target: string) => void;
   /**
@@ -80,6 +75,11 @@ export interface TransformHooks {
   sourceKeyReads?: ReadonlyMap<string, Promise<KeyRanges>>;
 }
 
+/**
+ * Everything after the extracts, in one PostgreSQL transaction: hard-delete reconciliation, batch →
+ * mirror merges, dimensions, inferred members, fact_sales, the watermarks and the audit rows. A run
+ * that dies here leaves the warehouse as it was and the next run repeats it exactly.
+ */
 export async function transform(
   deps: PipelineDeps,
   input: TransformInput,
