@@ -4,6 +4,7 @@ export {
   ensureKeyRangeTracking,
   type KeyRangeRow,
   readKeyRanges,
+  recountKeyRange,
   scanKeyRanges,
   stopKeyRangeTracking,
 } from './key-range-tracking.ts';

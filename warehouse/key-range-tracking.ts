@@ -102,3 +102,24 @@ export async function readKeyRanges(
   );
   return rows;
 }
+
+/**
+ * Counts one range of the mirror again, keys `start` to `end`, and keeps that: for a range whose kept
+ * totals reconciliation found wrong (the triggers were bypassed, say by session_replication_role).
+ */
+export async function recountKeyRange(
+  client: pg.ClientBase,
+  spec: StagingTableSpec,
+  range: string,
+  [start, end]: readonly string[],
+): Promise<void> {
+  const k = ident(spec.primaryKey);
+  await client.query(
+    `insert into stg.mirror_key_ranges (mirror, range, keys, key_sum)
+     select $1, $2::bigint, count(*), coalesce(sum(${k}), 0)
+     from ${mirrorTable(spec.database, spec.table)}
+     where ${k} between $3 and $4 and _deleted_at is null
+     on conflict (mirror, range) do update set keys = excluded.keys, key_sum = excluded.key_sum`,
+    [mirrorName(spec), range, start, end],
+  );
+}

@@ -1,16 +1,20 @@
 import type { Pool as MysqlPool, RowDataPacket } from 'mysql2/promise';
 import type pg from 'pg';
 import type { SourceDatabase } from '../../core/config.ts';
+import { childLogger } from '../../core/logger.ts';
 import {
   ensureKeyRangeTracking,
   ident,
   type KeyRangeRow,
   mirrorTable,
   readKeyRanges,
+  recountKeyRange,
   scanKeyRanges,
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
-import { type SourceTable, stagingSpec } from '../source-tables.ts';
+import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+
+const log = childLogger({ step: 'reconcile-deletes' });
 
 /** Keys per range: a count and a key sum per range find the ranges worth looking into. */
 const RANGE_KEYS = 100_000;
@@ -121,6 +125,7 @@ export async function reconcileDeletes(
   );
   const source = await sourceRead;
   const sides: Sides = {
+    table,
     client,
     runId,
     source: deps.source(table.database as SourceDatabase),
@@ -131,13 +136,14 @@ export async function reconcileDeletes(
   };
   let marked = 0;
   for (const r of differingRanges(mirror, source)) {
-    marked += await reconcileRange(sides, rangeBounds(r, RANGE_KEYS));
+    marked += await reconcileRange(sides, r, mirror.get(String(r))!);
   }
   return marked;
 }
 
 /** One table's two sides, as the range checks query them (the mirror in the transform's transaction). */
 interface Sides {
+  table: SourceTable;
   client: pg.ClientBase;
   runId: number;
   source: MysqlPool;
@@ -163,10 +169,12 @@ function rangeBounds(r: bigint, keys: number): string[] {
 /**
  * One range whose totals differ: both sides' totals per subrange (a key-range scan each), then only
  * the subranges that differ are listed. A few deletes cost a few thousand keys read, not a whole range
- * on each side for each delete's range.
+ * on each side for each delete's range. Should the mirror's keys in the range not add up to the totals
+ * its triggers kept, the range is counted again (and a warning says so).
  */
-async function reconcileRange(sides: Sides, range: string[]): Promise<number> {
+async function reconcileRange(sides: Sides, r: bigint, kept: { n: string; s: string }): Promise<number> {
   const { client, source, sourceTable, sourceKey, mirror, key } = sides;
+  const range = rangeBounds(r, RANGE_KEYS);
   const [[sourceRows], { rows: mirrorRows }] = await Promise.all([
     source.query<RowDataPacket[]>(
       `SELECT ${sourceKey} DIV ${SUBRANGE_KEYS} AS r, COUNT(*) AS n, SUM(${sourceKey}) AS s
@@ -180,8 +188,17 @@ async function reconcileRange(sides: Sides, range: string[]): Promise<number> {
     ),
   ]);
   let marked = 0;
-  for (const r of differingRanges(keyRanges(mirrorRows), keyRanges(sourceRows as RangeRow[]))) {
-    marked += await markRangeDeletes(sides, rangeBounds(r, SUBRANGE_KEYS));
+  for (const sub of differingRanges(keyRanges(mirrorRows), keyRanges(sourceRows as RangeRow[]))) {
+    marked += await markRangeDeletes(sides, rangeBounds(sub, SUBRANGE_KEYS));
+  }
+  const counted = mirrorRows.reduce((sum, row) => sum + BigInt(row.n), 0n);
+  const summed = mirrorRows.reduce((sum, row) => sum + BigInt(row.s), 0n);
+  if (String(counted) !== kept.n || String(summed) !== kept.s) {
+    log.warn(
+      { table: qualifiedName(sides.table), range: String(r), kept, counted: String(counted) },
+      'the kept key totals of a mirror range were wrong (its triggers were bypassed?): counted again',
+    );
+    await recountKeyRange(client, stagingSpec(sides.table), String(r), range);
   }
   return marked;
 }
