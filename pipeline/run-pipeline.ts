@@ -4,7 +4,6 @@ import { beginRun, dropRunBatches, finishRun, holdRunLock, type RunKind } from '
 import type { PipelineDeps } from './deps.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
 import { type ExtractTableResult, extractTable } from './steps/extract-table.ts';
-import { type KeyRanges, startSourceKeyRangeRead } from './steps/reconcile-deletes.ts';
 import { isFirstLoad, type TransformResult, transform } from './steps/transform.ts';
 
 export interface PipelineRunRequest {
@@ -91,18 +90,8 @@ export async function runPipeline(
     lockClient.release();
     throw error;
   }
-  let sourceKeyReads = new Map<string, Promise<KeyRanges>>();
   try {
     progress.phase('extract');
-    const firstLoad = await isFirstLoad(deps.warehouse);
-    // Hard-delete detection's source scans run beside the extracts: the transform waits for them less.
-    sourceKeyReads = new Map(
-      request.kind === 'incremental' && !firstLoad
-        ? request.tables
-            .filter((table) => table.detectHardDeletes)
-            .map((table) => [qualifiedName(table), startSourceKeyRangeRead(deps, table)] as const)
-        : [],
-    );
     const extracts = await mapBounded(request.tables, deps.config.ETL_EXTRACT_PARALLELISM, (table) =>
       extractTable(
         deps,
@@ -119,6 +108,7 @@ export async function runPipeline(
     );
     progress.phase('transform');
     // A first load's gate checks everything: its source totals are read on the core the fact leaves.
+    const firstLoad = await isFirstLoad(deps.warehouse);
     let sourceTotals: SourceTotalsAhead | undefined;
     const transformed = await transform(
       deps,
@@ -133,7 +123,6 @@ export async function runPipeline(
             // A rule file that does not load is the gate's to report, after the load.
           }
         },
-        sourceKeyReads,
       },
     );
     // An error-severity rule that fails throws here (after its results are stored): the run fails.
@@ -153,8 +142,6 @@ export async function runPipeline(
     await dropRunBatches(deps.warehouse, [runId]).catch(() => {});
     throw error;
   } finally {
-    // Nothing of the run may still be reading when it returns (the caller may close the pools next).
-    await Promise.allSettled(sourceKeyReads.values());
     // Closing the session releases the run lock whatever state it is in.
     lockClient.release(true);
   }

@@ -22,6 +22,7 @@ import {
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+import { type KeyRanges, readSourceKeyRanges } from './reconcile-deletes.ts';
 
 export interface ExtractTableInput {
   runId: number;
@@ -39,6 +40,14 @@ export interface ExtractTableResult {
   resumed: boolean;
   watermarkBefore: Watermark | null;
   watermarkAfter: Watermark | null;
+}
+
+/** What the extract step keeps in etl.run_steps for the transform, besides its result. */
+export interface ExtractStepDetail extends ExtractTableResult {
+  since?: string;
+  upperBound?: string;
+  /** Hard-delete detection's source side (range → count and key sum), read beside the extract. */
+  sourceKeyRanges?: Record<string, { n: string; s: string }>;
 }
 
 /** Subtracts seconds from a 'YYYY-MM-DD HH:MM:SS.ffffff' UTC timestamp, keeping the microseconds. */
@@ -67,6 +76,7 @@ export async function extractTable(
   const spec = stagingSpec(table);
   const client = await deps.warehouse.connect();
   let copy: CopyWriter | undefined;
+  let sourceKeys: Promise<KeyRanges> | undefined;
   try {
     await ensureMirror(client, deps.renderer, spec);
     const previous = await getStep(client, input.runId, 'extract', name);
@@ -93,6 +103,12 @@ export async function extractTable(
       mode = 'full';
     }
     upperBound ??= await readSourceClock(source, table.safetyLagSeconds);
+    // Hard-delete detection compares the source's keys with the mirror's; reading the source's side
+    // now, beside the extract, spares the transform the wait (reconcile-deletes.ts says why it may).
+    if (table.detectHardDeletes && input.kind === 'incremental' && mode === 'incremental') {
+      sourceKeys = readSourceKeyRanges(deps, table);
+      sourceKeys.catch(() => {});
+    }
     const firstLoad = mode === 'full' && input.kind === 'incremental' && (await isMirrorEmpty(client, spec));
     const batch = await ensureBatch(client, deps.renderer, spec, input.runId, { firstLoad });
     await startStep(client, input.runId, 'extract', name, { mode, since, upperBound });
@@ -160,7 +176,12 @@ export async function extractTable(
       rows_loaded: outcome.rows,
       watermark_before: watermarkBefore,
       watermark_after: watermarkAfter,
-      detail: { ...outcome, since, upperBound: result.upperBound },
+      detail: {
+        ...outcome,
+        since,
+        upperBound: result.upperBound,
+        sourceKeyRanges: sourceKeys && Object.fromEntries(await sourceKeys),
+      } satisfies ExtractStepDetail,
     });
     if (firstLoad) {
       // The transform reads this batch as the mirror (and indexes it meanwhile): give it the mirror's
@@ -175,6 +196,8 @@ export async function extractTable(
   } catch (error) {
     // An open COPY holds the client: end it (loading nothing of this chunk) before recording the failure.
     await copy?.abort(error as Error);
+    // and nothing of the step may still be reading when it fails
+    await sourceKeys?.catch(() => {});
     await finishStep(client, input.runId, 'extract', name, {}, (error as Error).message).catch(() => {});
     throw error;
   } finally {

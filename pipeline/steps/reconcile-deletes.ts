@@ -35,19 +35,6 @@ const differingRanges = (mirror: KeyRanges, source: KeyRanges): bigint[] =>
     .filter(([r, { n, s }]) => source.get(r)?.n !== n || source.get(r)?.s !== s)
     .map(([r]) => BigInt(r));
 
-/**
- * Starts the source's grouped key scan on a connection of its own, so that it overlaps the merges
- * instead of following them. It may be read before this run's batch is merged: a key the source
- * gained since is only listed, never marked, and a key it lost since is marked by the next run. Keys
- * are only ever marked from a listing read inside the transform's transaction, after the merge.
- */
-export function startSourceKeyRangeRead(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
-  const read = readSourceKeyRanges(deps, table);
-  // Awaited in the table's merge step; a failure before then must not surface as an unhandled rejection.
-  read.catch(() => {});
-  return read;
-}
-
 /** Ranges per source statement: the statement grows with them. */
 const RANGES_PER_STATEMENT = 500;
 
@@ -55,8 +42,13 @@ const RANGES_PER_STATEMENT = 500;
  * The source's keys per range. Only the ranges the mirror holds keys in can hold deletes, so those are
  * read, each as a key-range scan (all of them: a third cheaper than grouping the whole table, which
  * MariaDB does through a temporary table); a mirror not tracked yet has the whole table grouped.
+ *
+ * The extract step reads them, beside its rows, before this run's batch is merged. That is early
+ * enough: a key the source gained since is only listed, never marked, and a key it lost since is
+ * marked by the next run. Keys are only ever marked from a listing read inside the transform's
+ * transaction, after the merge.
  */
-async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
+export async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
   const source = deps.source(table.database as SourceDatabase);
   const key = `\`${table.primaryKey}\``;
   const from = `\`${table.table}\``;

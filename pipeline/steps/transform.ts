@@ -20,13 +20,8 @@ import {
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, SOURCE_TABLES, type SourceTable, stagingSpec } from '../source-tables.ts';
 import { type BatchAdoption, startBatchAdoption } from './batch-adoption.ts';
-import type { ExtractTableResult } from './extract-table.ts';
-import {
-  type KeyRanges,
-  reconcileDeletes,
-  startSourceKeyRangeRead,
-  trackMirrorKeyRanges,
-} from './reconcile-deletes.ts';
+import type { ExtractStepDetail } from './extract-table.ts';
+import { readSourceKeyRanges, reconcileDeletes, trackMirrorKeyRanges } from './reconcile-deletes.ts';
 
 /** Dimensions in build order: type 1 first (the type 2 rows and the facts look them up). */
 const DIMENSION_MODELS = [
@@ -68,11 +63,6 @@ export interface TransformHooks {
    * staging indexes: the fact's one statement leaves the other core to the caller from then on.
    */
   onSpareCore?: () => void;
-  /**
-   * Source key scans for hard-delete detection that the caller started earlier (`startSourceKeyRangeRead`,
-   * while the extracts ran), by `db.table`; the transform starts those it is not given.
-   */
-  sourceKeyReads?: ReadonlyMap<string, Promise<KeyRanges>>;
 }
 
 /**
@@ -83,13 +73,13 @@ export interface TransformHooks {
 export async function transform(
   deps: PipelineDeps,
   input: TransformInput,
-  { onStep = () => {}, onSpareCore = () => {}, sourceKeyReads: early = new Map() }: TransformHooks = {},
+  { onStep = () => {}, onSpareCore = () => {} }: TransformHooks = {},
 ): Promise<TransformResult> {
   const client = await deps.warehouse.connect();
   const targets: TargetCounts[] = [];
   let adoption: BatchAdoption | undefined;
   try {
-    const extracts = new Map<string, ExtractTableResult>();
+    const extracts = new Map<string, ExtractStepDetail>();
     for (const table of input.tables) {
       const step = await getStep(client, input.runId, 'extract', qualifiedName(table));
       if (step?.status !== 'succeeded') {
@@ -97,7 +87,7 @@ export async function transform(
           `extract of ${qualifiedName(table)} did not finish in run ${input.runId}: run the extract first`,
         );
       }
-      extracts.set(qualifiedName(table), step.detail as unknown as ExtractTableResult);
+      extracts.set(qualifiedName(table), step.detail as unknown as ExtractStepDetail);
     }
     // A resumed extract may hold a row twice: its batch is merged (deduplicated), never adopted.
     const dedupe = (table: SourceTable) =>
@@ -108,7 +98,8 @@ export async function transform(
       input.tables.map((table) => ({ table, dedupe: dedupe(table) })),
     );
 
-    // Hard-delete reconciliation of merged (not adopted) batches: the source is read alongside the merges.
+    // Hard-delete reconciliation of merged (not adopted) batches: the source's side as the extract
+    // read it, or (an extract from before it did) read now, beside the merges.
     const adopted = adoption.batches;
     const adoptedKeyRanges = adoption.keyRanges;
     const sourceKeyReads = new Map(
@@ -116,8 +107,12 @@ export async function transform(
         ? input.tables
             .filter((table) => table.detectHardDeletes && !adopted.has(qualifiedName(table)))
             .map((table) => {
-              const name = qualifiedName(table);
-              return [name, early.get(name) ?? startSourceKeyRangeRead(deps, table)] as const;
+              const read = extracts.get(qualifiedName(table))!.sourceKeyRanges;
+              const ranges = read
+                ? Promise.resolve(new Map(Object.entries(read)))
+                : readSourceKeyRanges(deps, table);
+              ranges.catch(() => {});
+              return [qualifiedName(table), ranges] as const;
             })
         : [],
     );
