@@ -13,6 +13,13 @@ describe('watermark pitfalls', () => {
   let deps: PipelineDeps;
   let shop: Awaited<ReturnType<typeof seedSmallShop>>;
   const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+  /** An order line under a key of the test's choosing (ranges far apart, a key that comes back). */
+  const insertLine = (id: number, orderId: number, productId: number, quantity = 1) =>
+    writer.exec(
+      'orders',
+      'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, ?, 10.00)',
+      [id, orderId, productId, quantity],
+    );
   const factLines = async (orderId: number) =>
     (
       await deps.warehouse.query('select count(*)::int as n from dwh.fact_sales where order_id = $1', [
@@ -146,11 +153,7 @@ describe('watermark pitfalls', () => {
     // keys in three ranges of 100,000 besides the first one's
     const farKeys = [250_000, 250_001, 1_000_000, 7_654_321];
     for (const id of farKeys) {
-      await writer.exec(
-        'orders',
-        'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, 10.00)',
-        [id, orderId, shop.products[1]],
-      );
+      await insertLine(id, orderId, shop.products[1]!);
     }
     await run();
     expect(await factLines(orderId)).toBe(5);
@@ -189,11 +192,7 @@ describe('watermark pitfalls', () => {
         { productId: shop.products[1]!, quantity: 1, unitPrice: '4.00' },
       ],
     });
-    await writer.exec(
-      'orders',
-      'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, 5.00)',
-      [3_300_001, orderId, shop.products[0]],
-    );
+    await insertLine(3_300_001, orderId, shop.products[0]!);
     await run();
     expect(await mirrorRanges()).toEqual(await scannedRanges());
 
@@ -203,11 +202,7 @@ describe('watermark pitfalls', () => {
     const afterDelete = await mirrorRanges();
     expect(afterDelete).toEqual(await scannedRanges());
     expect(afterDelete.some((r) => r.range === '33')).toBe(false);
-    await writer.exec(
-      'orders',
-      'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 2, 5.00)',
-      [3_300_001, orderId, shop.products[0]],
-    );
+    await insertLine(3_300_001, orderId, shop.products[0]!, 2);
     await run();
     expect(await mirrorRanges()).toEqual(await scannedRanges());
 
@@ -216,11 +211,7 @@ describe('watermark pitfalls', () => {
     await deps.warehouse.query(
       "update stg.mirror_key_ranges set keys = keys + 7 where mirror = 'orders__order_items' and range = 33",
     );
-    await writer.exec(
-      'orders',
-      'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, 1, 5.00)',
-      [3_300_002, orderId, shop.products[0]],
-    );
+    await insertLine(3_300_002, orderId, shop.products[0]!);
     await run();
     await writer.exec('orders', 'DELETE FROM order_items WHERE id = ?', [3_300_002]);
     const repaired = await run();
