@@ -138,4 +138,82 @@ describe('SCD2 history and as-of keys', () => {
     );
     expect(rows).toEqual([{ product_name: 'Renamed late', is_current: true }]);
   });
+
+  it('re-keys facts of a customer, an employee and a product whose change, older than the order, arrives a run later', async () => {
+    const [customer] = await writer.rows<{ id: number }>(
+      'orders',
+      'SELECT id FROM customers ORDER BY id LIMIT 1',
+    );
+    const [employee] = await writer.rows<{ id: number }>(
+      'orders',
+      'SELECT id FROM employees ORDER BY id LIMIT 1',
+    );
+    const [product] = await writer.rows<{ id: number }>(
+      'catalog',
+      'SELECT id FROM products ORDER BY id LIMIT 1',
+    );
+    const order = await placeOrder(writer, {
+      customerId: customer!.id,
+      employeeId: employee!.id,
+      lines: [{ productId: product!.id, quantity: 1, unitPrice: '9.00' }],
+    });
+    // a later order of someone else: the extract reads the watermark's own row again, so this one
+    const [other] = await writer.rows<{ customer: number; employee: number }>(
+      'orders',
+      'SELECT (SELECT MAX(id) FROM customers) AS customer, (SELECT MAX(id) FROM employees) AS employee',
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    await placeOrder(writer, {
+      customerId: other!.customer,
+      employeeId: other!.employee,
+      lines: [{ productId: product!.id, quantity: 1, unitPrice: '1.00' }],
+    });
+    await run();
+    // both changes took effect just before the order was created, but reach the warehouse only now
+    // (as a late-committing transaction would deliver them); the order itself is not extracted again
+    const [late] = await writer.rows<{ created_at: string }>(
+      'orders',
+      "SELECT DATE_FORMAT(created_at - INTERVAL 1 MICROSECOND, '%Y-%m-%d %H:%i:%s.%f') AS created_at FROM orders WHERE id = ?",
+      [order.orderId],
+    );
+    await writer.exec('orders', "UPDATE customers SET city = 'Ужгород', updated_at = ? WHERE id = ?", [
+      late!.created_at,
+      customer!.id,
+    ]);
+    await writer.exec('orders', "UPDATE employees SET position = 'lead', updated_at = ? WHERE id = ?", [
+      late!.created_at,
+      employee!.id,
+    ]);
+    await writer.exec(
+      'catalog',
+      "UPDATE products SET name = 'Renamed before the order', updated_at = ? WHERE id = ?",
+      [late!.created_at, product!.id],
+    );
+    // no lookback for the order's tables: only the late versions can bring the order back
+    const tables = TEST_TABLES.map((t) =>
+      ['customers', 'employees', 'products'].includes(t.table) ? t : { ...t, lookbackSeconds: 0 },
+    );
+    const summary = await runPipeline(deps, { tables, kind: 'incremental', trigger: 'test' });
+    expect(summary.extracts.find((e) => e.table === 'orders.orders')!.rows).toBe(1);
+    const { rows } = await deps.warehouse.query(
+      `select c.city, c.is_current as customer_current, e.position, e.is_current as employee_current,
+              p.product_name, p.is_current as product_current
+       from dwh.fact_sales f
+       join dwh.dim_customer c using (customer_key)
+       join dwh.dim_employee e using (employee_key)
+       join dwh.dim_product p using (product_key)
+       where f.order_id = $1`,
+      [order.orderId],
+    );
+    expect(rows).toEqual([
+      {
+        city: 'Ужгород',
+        customer_current: true,
+        position: 'lead',
+        employee_current: true,
+        product_name: 'Renamed before the order',
+        product_current: true,
+      },
+    ]);
+  });
 });
