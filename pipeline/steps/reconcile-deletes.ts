@@ -59,7 +59,7 @@ export async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable
     );
     return keyRanges(rows as RangeRow[]);
   }
-  const ranges = new Map<string, { n: string; s: string }>();
+  const ranges: KeyRanges = new Map();
   for (let i = 0; i < tracked.length; i += RANGES_PER_STATEMENT) {
     const selects = tracked.slice(i, i + RANGES_PER_STATEMENT).map(({ range }) => {
       const [start, end] = rangeBounds(BigInt(range), RANGE_KEYS);
@@ -97,8 +97,9 @@ export function scanBatchKeyRanges(
  * Hard deletes are invisible to a watermark, so for tables configured for it the key sets of source and
  * mirror are compared range by range; only ranges whose count or key sum differ are listed key by key.
  * The mirror's side costs no scan: its triggers keep it (warehouse/key-range-tracking.ts); the
- * source's is the grouped scan started alongside the merges. Keys gone from the source are marked deleted in the mirror (stamped with the run, so the transforms
- * see them). Runs in the caller's transaction, after the batch is merged; returns the keys marked.
+ * source's comes from `readSourceKeyRanges`, read before. Keys gone from the source are marked deleted
+ * in the mirror (stamped with the run, so the transforms see them). Runs in the caller's transaction,
+ * after the batch is merged; returns the keys marked.
  */
 export async function reconcileDeletes(
   deps: PipelineDeps,
