@@ -1,6 +1,6 @@
 export { createPipelineDeps, DEFAULT_EXTRACT_TUNING, type ExtractTuning, type PipelineDeps } from './deps.ts';
+export { mapBounded } from './map-bounded.ts';
 export {
-  mapBounded,
   type PipelineProgress,
   type PipelineRunRequest,
   type PipelineRunSummary,

@@ -2,6 +2,7 @@ import { TechmarketError } from '../core/errors.ts';
 import { readGateSourceTotalsAhead, runQualityGate, type SourceTotalsAhead } from '../dq/index.ts';
 import { beginRun, dropRunBatches, finishRun, holdRunLock, type RunKind } from '../warehouse/index.ts';
 import type { PipelineDeps } from './deps.ts';
+import { mapBounded } from './map-bounded.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
 import { type ExtractTableResult, extractTable } from './steps/extract-table.ts';
 import { isFirstLoad, type TransformResult, transform } from './steps/transform.ts';
@@ -32,34 +33,6 @@ export interface PipelineRunSummary {
 }
 
 const noProgress: PipelineProgress = { phase() {}, rows() {}, step() {} };
-
-/**
- * Runs `fn` over `items` with at most `limit` at once. After a failure no new item starts, and the
- * call rejects with the first failure once the items already running have settled: a failed run must
- * not return while one of its extracts still holds connections and writes into its batches.
- */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (!failure && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  });
-  await Promise.all(workers);
-  if (failure) throw failure.error;
-  return results;
-}
 
 /**
  * One pipeline run in this process (`etl run --local`, tests, benchmarks): the same steps the
