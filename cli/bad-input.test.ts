@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runCli } from '../tests/cli/run-cli.ts';
 
 /**
  * A bad flag or a bad setting stops the command before it touches anything, with a message that
