@@ -6,7 +6,8 @@ import { runCli } from '../tests/cli/run-cli.ts';
  * names the flag or the variable, and a non-zero exit code. These never reach a database: flags and
  * settings are checked first, so the shared demo databases are safe.
  */
-describe('bad input names itself and exits non-zero', () => {
+// Each case is a process of its own that waits mostly on its start-up: a few at once.
+describe.concurrent('bad input names itself and exits non-zero', () => {
   const cases: { args: string[]; env?: Record<string, string>; names: RegExp }[] = [
     { args: ['seed', '--scale', 'abc'], names: /--scale must be a positive number/ },
     { args: ['seed', '--scale', '0'], names: /--scale must be at least 0\.001/ },
