@@ -35,6 +35,8 @@ const DIMENSION_MODELS = [
 
 const TRANSFORM_LOCK = 'techmarket.transform';
 const FACT_MODEL = 'fact_sales';
+/** The daily sales rollups, rolled up again for the days the fact merge touched (issue 16). */
+const ROLLUP_MODEL = 'agg_sales_daily';
 
 export interface TransformInput {
   runId: number;
@@ -216,6 +218,11 @@ export async function transform(
     const fact = await run(FACT_MODEL, 'facts');
     await restoreFactIndexes();
     await recordModel(client, input.runId, fact, targets, factCounts(fact));
+    const rollups = await run(ROLLUP_MODEL, 'rollups');
+    await recordModel(client, input.runId, rollups, targets, {
+      inserted: countFrom(rollups, 'inserted'),
+      updated: 0,
+    });
 
     await adoption.indexed;
     for (const [name, { table, batch }] of adoption.batches) {
