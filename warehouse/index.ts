@@ -1,3 +1,13 @@
+export {
+  BI_ACCESS_LEVELS,
+  type BiAccessLevel,
+  type BiGrant,
+  type BiUser,
+  grantBiAccess,
+  listBiUsers,
+  revokeBiAccess,
+} from './bi-access.ts';
+export { biUserNameSchema, regionCodeSchema } from './bi-access-input.ts';
 export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
 export { deferIndexes } from './index-deferral.ts';
 export {
