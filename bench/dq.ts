@@ -5,9 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { currentUtcDay, seedDemoData } from '../demo/index.ts';
 import { DqGateError, type DqRunSummary, runQualityGate } from '../dq/index.ts';
 import { createPipelineDeps, runPipeline, SOURCE_TABLES } from '../pipeline/index.ts';
-import { currentUtcDay, seedDemoData } from '../services/demo-data/index.ts';
 import { createScratch } from '../tests/support/scratch.ts';
 
 const { values } = parseArgs({

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { seedDemoData } from '../services/demo-data/index.ts';
+import { seedDemoData } from '../demo/index.ts';
 import { createScratch } from '../tests/support/scratch.ts';
 
 const BENCH_ANCHOR_DAY = '2025-06-15';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { daysSchema, seedSchema } from '../../services/demo-data/option-schemas.ts';
+import { daysSchema, seedSchema } from '../../demo/option-schemas.ts';
 import { defineCommand } from '../command.ts';
 
 const simulateFlagsSchema = z.object({ days: daysSchema, seed: seedSchema });

@@ -1,6 +1,6 @@
-import type { Config } from '../../../core/config.ts';
-import { TechmarketError } from '../../../core/errors.ts';
-import { createProgress } from '../../../core/progress.ts';
+import type { Config } from '../../core/config.ts';
+import { TechmarketError } from '../../core/errors.ts';
+import { createProgress } from '../../core/progress.ts';
 import { createRandom } from '../random/seeded-random.ts';
 import { closeSourcePools, openSourcePools } from '../source-pools.ts';
 import { addCounts, type ChangeCounts, emptyCounts } from './change-counts.ts';

@@ -1,5 +1,5 @@
-import type { Config } from '../../../core/config.ts';
-import { createProgress } from '../../../core/progress.ts';
+import type { Config } from '../../core/config.ts';
+import { createProgress } from '../../core/progress.ts';
 import {
   type AuthTable,
   createAuthIds,

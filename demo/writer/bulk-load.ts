@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2';
-import type { SourceDatabase } from '../../../core/config.ts';
+import type { SourceDatabase } from '../../core/config.ts';
 import type { SourcePools } from '../source-pools.ts';
 import { LoadDataLoader, type LoadTarget } from './load-data-loader.ts';
 import type { GeneratorOutput } from './row-sink.ts';

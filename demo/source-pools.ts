@@ -1,6 +1,6 @@
 import type { Pool } from 'mysql2';
-import { type Config, SOURCE_DATABASES, type SourceDatabase, sourceUrl } from '../../core/config.ts';
-import { createMysqlPool } from '../../core/mysql-pool.ts';
+import { type Config, SOURCE_DATABASES, type SourceDatabase, sourceUrl } from '../core/config.ts';
+import { createMysqlPool } from '../core/mysql-pool.ts';
 
 /** One owner-account pool per source database (they may live on different servers). */
 export type SourcePools = Record<SourceDatabase, Pool>;

@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2';
-import { SOURCE_DATABASES } from '../../../core/config.ts';
-import { TechmarketError } from '../../../core/errors.ts';
+import { SOURCE_DATABASES } from '../../core/config.ts';
+import { TechmarketError } from '../../core/errors.ts';
 import type { SourcePools } from '../source-pools.ts';
 
 /** The service's own tables of a source database (kysely's bookkeeping tables excluded). */

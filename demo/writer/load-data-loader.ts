@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { PoolConnection, ResultSetHeader } from 'mysql2';
-import { TechmarketError } from '../../../core/errors.ts';
+import { TechmarketError } from '../../core/errors.ts';
 import { formatRow, type SqlValue } from './tsv.ts';
 
 /** Text buffered before it goes to the server: big enough to amortise, well under a 16 MB packet. */
