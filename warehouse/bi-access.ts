@@ -21,6 +21,8 @@ export interface BiGrant {
   password?: string;
   /** Who ran it, for the audit (the operating-system user). */
   osUser: string;
+  /** The user's id in auth: the sales-dynamics page then queries as this login role for them. */
+  authUserId?: number;
 }
 
 export interface BiGrantOutcome {
@@ -136,13 +138,26 @@ export async function grantBiAccess(pool: pg.Pool, grant: BiGrant): Promise<BiGr
         [grant.user, key],
       );
     }
+    if (grant.authUserId !== undefined) {
+      await client.query(
+        `insert into bi.page_users (auth_user_id, user_name) values ($1, $2)
+         on conflict (auth_user_id) do update set user_name = excluded.user_name`,
+        [grant.authUserId, grant.user],
+      );
+      // the page's role may then SET ROLE to this user (and holds none of its rights otherwise)
+      await client.query(`grant ${ident(grant.user)} to bi_page`);
+    }
     await audit(client, {
       action: 'grant',
       user: grant.user,
       role: grant.level,
       regions: grant.regions,
       osUser: grant.osUser,
-      detail: { created_login: !existing, password_set: grant.password !== undefined },
+      detail: {
+        created_login: !existing,
+        password_set: grant.password !== undefined,
+        ...(grant.authUserId === undefined ? {} : { auth_user_id: grant.authUserId }),
+      },
     });
     return { user: grant.user, level: grant.level, createdLogin: !existing, regions: grant.regions };
   });
@@ -183,6 +198,15 @@ export async function revokeBiAccess(
           await client.query(`revoke ${role} from ${ident(revoke.user)}`);
           rolesRemoved.push(role);
         }
+      }
+    }
+    if (keys === null) {
+      const { rowCount } = await client.query('delete from bi.page_users where user_name = $1', [
+        revoke.user,
+      ]);
+      if (rowCount) {
+        await client.query(`revoke ${ident(revoke.user)} from bi_page`);
+        rolesRemoved.push('page login');
       }
     }
     const regionsRemoved = removed.map((r) => r.region_code);

@@ -55,6 +55,7 @@ export async function grantAccess(flags: BiGrantFlags, out: Output): Promise<num
       level: flags.role,
       regions: flags.regions,
       ...(password === undefined ? {} : { password }),
+      ...(flags['auth-user-id'] === undefined ? {} : { authUserId: flags['auth-user-id'] }),
       osUser: osUser(),
     }),
   );

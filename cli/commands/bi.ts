@@ -9,6 +9,7 @@ const grantSchema = z.object({
   regions: regionsFlag,
   role: z.enum(BI_ACCESS_LEVELS).default('regional'),
   'password-file': z.string().min(1, 'needs a file name').optional(),
+  'auth-user-id': z.coerce.number().int('must be a whole number').positive('must be a user id').optional(),
 });
 export type BiGrantFlags = z.infer<typeof grantSchema>;
 
@@ -23,12 +24,14 @@ export const biGrantCommand = defineCommand({
     regions: { type: 'string' },
     role: { type: 'string' },
     'password-file': { type: 'string' },
+    'auth-user-id': { type: 'string' },
   },
   flagHelp: [
     '--user U            the PostgreSQL login role (e.g. anna or anna@techmarket.ua)',
     '--regions a,b       region codes (dim_region.region_code, e.g. UA-30,UA-05): rows the user sees',
     '--role R            regional (default: only --regions), analyst (every row, read only) or admin',
     '--password-file F   set the login password from the file F (its first line)',
+    "--auth-user-id N    the user's id in auth: the sales-dynamics page shows them what this role sees",
   ],
   schema: grantSchema,
   async run(flags, out) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoData, simulateDays } from '../../demo/index.ts';
 import { loadRuleFiles, runQualityChecks, selectRules } from '../../dq/index.ts';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { seedDemoData, simulateDays } from '../../demo/index.ts';
 import { rollupDifferences } from '../support/rollup-checks.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { placeOrder, SourceWriter } from '../support/source-writer.ts';

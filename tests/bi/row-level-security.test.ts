@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { seedDemoData } from '../../demo/index.ts';
+import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { grantBiAccess, revokeBiAccess } from '../../warehouse/index.ts';
 import { envFor, runCli } from '../cli/run-cli.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';

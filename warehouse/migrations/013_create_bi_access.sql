@@ -4,6 +4,9 @@
 --               users are login roles that are members of it (`techmarket bi grant`).
 --   bi_analyst  every row, read only (a member of bi_reader).
 --   bi_admin    every row, and manages access: edits bi.region_access and writes bi.access_audit.
+--   bi_page     the sales-dynamics page (services/bi): a member of every user's login role that has a
+--               page login, NOINHERIT, so it holds none of their rights itself but may SET ROLE to one
+--               per request; granted to the role running these migrations (the page's default login).
 -- Roles are per cluster (several warehouses may share them), so they are created once, and tolerate a
 -- concurrent migration of another database creating them at the same moment.
 do $$
@@ -17,8 +20,13 @@ begin
     end;
   end loop;
   begin
+    execute 'create role bi_page nologin noinherit';
+  exception when duplicate_object or unique_violation then null;
+  end;
+  begin
     grant bi_reader to bi_analyst;
     grant bi_analyst to bi_admin;
+    execute format('grant bi_page to %I', current_user);
   exception when unique_violation or internal_error then null;
   end;
 end
@@ -59,6 +67,16 @@ comment on column bi.access_audit.user_name is 'PostgreSQL login role whose acce
 comment on column bi.access_audit.role is 'Group role granted or revoked: regional (bi_reader), analyst or admin';
 comment on column bi.access_audit.regions is 'Region codes granted or revoked';
 comment on column bi.access_audit.detail is 'Anything else the command recorded (e.g. the login role was created)';
+
+-- Which login role the page queries as for a user of auth (the access token names the auth user id).
+create table if not exists bi.page_users (
+  auth_user_id  bigint primary key,
+  user_name     name not null unique
+);
+comment on table bi.page_users is
+  'Users of the sales-dynamics page: the auth user id in their access token and the login role the page queries as';
+comment on column bi.page_users.auth_user_id is 'auth.users.id (the access token''s sub)';
+comment on column bi.page_users.user_name is 'PostgreSQL login role the page sets for that user (SET ROLE)';
 
 -- Row-level security. FORCE applies it to the tables' owner too (the role that runs the pipeline and
 -- these migrations), which gets a policy of its own that lets it read and write everything.
