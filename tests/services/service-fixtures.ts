@@ -65,11 +65,11 @@ export async function startServiceWorld(overrides: Record<string, string> = {}):
   const catalogUrl = `http://127.0.0.1:${(catalog.server.address() as { port: number }).port}`;
   const gateway = await buildGateway(
     loadSettings(gatewaySettings, {
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '100000',
       ...env,
       AUTH_URL: authUrl,
       CATALOG_URL: catalogUrl,
       AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '100000',
       PORT: '0',
     }),
     { logStream },
