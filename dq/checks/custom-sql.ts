@@ -1,4 +1,3 @@
-import type { SourceDatabase } from '../../core/config.ts';
 import type { DqRuleOf } from '../rules/rule-schema.ts';
 import type { CheckContext, RuleCheck } from '../run/check-context.ts';
 import { querySource, queryWarehouse, quoteName } from '../run/read-only-queries.ts';
@@ -18,7 +17,7 @@ function scopedQuery(rule: CustomSqlRule, context: CheckContext): string {
 async function failingRows(rule: CustomSqlRule, context: CheckContext) {
   const query = scopedQuery(rule, context);
   if (rule.database) {
-    const source = context.deps.source(rule.database as SourceDatabase);
+    const source = context.deps.source(rule.database);
     const [count] = await querySource<{ n: string | number }>(
       source,
       `SELECT COUNT(*) AS n FROM (${query}) q`,

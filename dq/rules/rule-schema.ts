@@ -12,7 +12,7 @@ const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case 
 const tableName = z
   .string()
   .regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be a qualified table name such as dwh.fact_sales');
-const sourceDatabase = z.enum(SOURCE_DATABASES as [string, ...string[]]);
+const sourceDatabase = z.enum(SOURCE_DATABASES);
 const sourceTableName = tableName.refine(
   (name) => (SOURCE_DATABASES as readonly string[]).includes(name.split('.')[0]!),
   `must be <source database>.<table>, the database one of ${SOURCE_DATABASES.join(', ')}`,
