@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDaySchema } from '../../services/demo-data/option-schemas.ts';
+import { calendarDaySchema } from '../../demo/option-schemas.ts';
 import { defineCommand, type FlagValues, listFlagSchema, switchFlag, valueFlag } from '../command.ts';
 
 const statusFlags = {

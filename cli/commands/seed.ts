@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { anchorDaySchema, scaleSchema, seedSchema } from '../../services/demo-data/option-schemas.ts';
+import { anchorDaySchema, scaleSchema, seedSchema } from '../../demo/option-schemas.ts';
 import { defineCommand, type FlagValues, switchFlag, valueFlag } from '../command.ts';
 
 const seedFlags = {

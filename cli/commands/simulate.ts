@@ -1,4 +1,4 @@
-import { daysSchema, seedSchema } from '../../services/demo-data/option-schemas.ts';
+import { daysSchema, seedSchema } from '../../demo/option-schemas.ts';
 import { defineCommand, type FlagValues, valueFlag } from '../command.ts';
 
 const simulateFlags = {
