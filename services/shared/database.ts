@@ -7,7 +7,7 @@ export function openDatabase<DB>(url: string, connectionLimit = 10): Kysely<DB> 
 }
 
 /** The readiness probe: one round trip to the database. */
-export async function pingDatabase(db: Kysely<unknown>): Promise<void> {
+export async function pingDatabase<DB>(db: Kysely<DB>): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
