@@ -132,6 +132,8 @@ with
   select {{ r.keys }}, {{ measures }}, {{ var('run_id') | lit }}
   from {{ r.from }}
   group by {{ r.keys }}
+  -- in key order: a dashboard's range scan then reads a page per hundred rows, not one per row
+  order by {{ r.keys }}
   returning 1
 ){{ ',' if not loop.last }}
 {% endfor %}
