@@ -4,6 +4,7 @@ import { kafkaConnectPart } from './kafka-connect.ts';
 import { mariadbPart } from './mariadb.ts';
 import { postgresPart } from './postgres.ts';
 import { prometheusPart } from './prometheus.ts';
+import { pushgatewayPart } from './pushgateway.ts';
 import { temporalPart } from './temporal.ts';
 
 /** Every part of the local infrastructure, in start order (dependencies first). */
@@ -13,5 +14,6 @@ export const INFRA_PARTS: readonly InfraPart[] = [
   temporalPart,
   kafkaPart,
   kafkaConnectPart,
+  pushgatewayPart,
   prometheusPart,
 ];
