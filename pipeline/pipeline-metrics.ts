@@ -1,6 +1,7 @@
 import type { Pool as MysqlPool, RowDataPacket } from 'mysql2/promise';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SourceDatabase } from '../core/config.ts';
+import { childLogger } from '../core/logger.ts';
 import type { Queryable } from '../warehouse/index.ts';
 import { qualifiedName, SOURCE_TABLES, type SourceTable } from './source-tables.ts';
 
@@ -26,6 +27,7 @@ const RUN_KINDS = ['incremental', 'backfill'] as const;
 const RUN_STATUSES = ['succeeded', 'failed'] as const;
 const DQ_SEVERITIES = ['warn', 'error'] as const;
 const DQ_STATUSES = ['pass', 'warn', 'fail', 'error'] as const;
+const log = childLogger({ component: 'pipeline-metrics' });
 /** Collections within this long of each other share one read of the warehouse. */
 const SNAPSHOT_REUSE_MS = 1000;
 
@@ -115,18 +117,38 @@ async function readSnapshot(source: PipelineMetricsSource): Promise<Snapshot> {
 
 /**
  * Registers the pipeline's metrics on `registry`; each collection reads the warehouse once (shared
- * by all of them). A warehouse that cannot be read fails the collection, so the scrape shows it.
+ * by all of them). A warehouse that cannot be read (down, not migrated yet) leaves these series out
+ * and sets techmarket_etl_records_readable to 0, rather than failing the whole scrape: the process's
+ * other metrics still matter then. Each collection starts from no series, so a table or step gone
+ * since the last one does not linger.
  */
 export function registerPipelineMetrics(registry: Registry, source: PipelineMetricsSource): void {
-  let cached: { at: number; snapshot: Promise<Snapshot> } | undefined;
-  const snapshot = (): Promise<Snapshot> => {
+  let cached: { at: number; snapshot: Promise<Snapshot | undefined> } | undefined;
+  const snapshot = (): Promise<Snapshot | undefined> => {
     if (!cached || Date.now() - cached.at > SNAPSHOT_REUSE_MS) {
-      cached = { at: Date.now(), snapshot: readSnapshot(source) };
+      cached = {
+        at: Date.now(),
+        snapshot: readSnapshot(source).catch((error: Error) => {
+          log.warn({ err: error.message }, 'pipeline metrics: the warehouse records cannot be read');
+          return undefined;
+        }),
+      };
     }
     return cached.snapshot;
   };
   const warehouse = source.warehouseName;
   const registers = [registry];
+
+  new Gauge({
+    name: 'techmarket_etl_records_readable',
+    help: 'Whether the warehouse records the pipeline metrics come from could be read (1) or not (0)',
+    labelNames: ['warehouse'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      this.set({ warehouse }, (await snapshot()) ? 1 : 0);
+    },
+  });
 
   new Counter({
     name: 'techmarket_etl_runs_total',
@@ -134,8 +156,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'kind', 'status'] as const,
     registers,
     async collect() {
-      const s = await snapshot();
       this.reset();
+      const s = await snapshot();
+      if (!s) return;
       for (const kind of RUN_KINDS)
         for (const status of RUN_STATUSES) {
           const row = s.runs.find((r) => r.kind === kind && r.status === status);
@@ -149,7 +172,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'kind', 'status'] as const,
     registers,
     async collect() {
+      this.reset();
       const s = await snapshot();
+      if (!s) return;
       for (const kind of RUN_KINDS)
         for (const status of RUN_STATUSES) {
           const row = s.runs.find((r) => r.kind === kind && r.status === status);
@@ -163,8 +188,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'kind', 'status'] as const,
     registers,
     async collect() {
-      const s = await snapshot();
       this.reset();
+      const s = await snapshot();
+      if (!s) return;
       for (const row of s.runs)
         if (row.last_seconds !== null)
           this.set({ warehouse, kind: row.kind, status: row.status }, row.last_seconds);
@@ -176,7 +202,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse'] as const,
     registers,
     async collect() {
-      this.set({ warehouse }, (await snapshot()).running);
+      this.reset();
+      const s = await snapshot();
+      if (s) this.set({ warehouse }, s.running);
     },
   });
   new Gauge({
@@ -185,8 +213,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'step', 'target'] as const,
     registers,
     async collect() {
-      const s = await snapshot();
       this.reset();
+      const s = await snapshot();
+      if (!s) return;
       for (const row of s.steps) this.set({ warehouse, step: row.step, target: row.target }, row.seconds);
     },
   });
@@ -196,8 +225,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'table'] as const,
     registers,
     async collect() {
-      const s = await snapshot();
       this.reset();
+      const s = await snapshot();
+      if (!s) return;
       for (const row of s.tables) this.inc({ warehouse, table: row.table }, row.extracted);
     },
   });
@@ -207,8 +237,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'table'] as const,
     registers,
     async collect() {
-      const s = await snapshot();
       this.reset();
+      const s = await snapshot();
+      if (!s) return;
       for (const row of s.tables) this.inc({ warehouse, table: row.table }, row.loaded);
     },
   });
@@ -218,8 +249,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'table'] as const,
     registers,
     async collect() {
-      const s = await snapshot();
       this.reset();
+      const s = await snapshot();
+      if (!s) return;
       for (const row of s.tables)
         if (row.last_loaded !== null) this.set({ warehouse, table: row.table }, row.last_loaded);
     },
@@ -230,8 +262,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'table'] as const,
     registers,
     async collect() {
-      const s = await snapshot();
       this.reset();
+      const s = await snapshot();
+      if (!s) return;
       for (const row of s.lag) this.set({ warehouse, table: row.table }, row.seconds);
     },
   });
@@ -241,7 +274,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'severity', 'status'] as const,
     registers,
     async collect() {
+      this.reset();
       const s = await snapshot();
+      if (!s) return;
       for (const severity of DQ_SEVERITIES)
         for (const status of DQ_STATUSES) {
           const row = s.dqLast.find((r) => r.severity === severity && r.status === status);
@@ -255,7 +290,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse'] as const,
     registers,
     async collect() {
-      this.set({ warehouse }, (await snapshot()).dqLastAt ?? 0);
+      this.reset();
+      const s = await snapshot();
+      if (s) this.set({ warehouse }, s.dqLastAt ?? 0);
     },
   });
   new Counter({
@@ -264,8 +301,9 @@ export function registerPipelineMetrics(registry: Registry, source: PipelineMetr
     labelNames: ['warehouse', 'severity', 'status'] as const,
     registers,
     async collect() {
-      const s = await snapshot();
       this.reset();
+      const s = await snapshot();
+      if (!s) return;
       for (const severity of DQ_SEVERITIES)
         for (const status of DQ_STATUSES) {
           const row = s.dqTotals.find((r) => r.severity === severity && r.status === status);

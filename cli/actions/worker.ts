@@ -13,7 +13,8 @@ import type { Output } from '../output.ts';
 export async function runWorker(flags: WorkerFlags, out: Output): Promise<number> {
   const cfg = config();
   const taskQueue = flags['task-queue'] ?? etlTaskQueue();
-  installWorkerRuntime(logger, { sdkMetricsAddress: `127.0.0.1:${flags['sdk-metrics-port']}` });
+  const sdkPort = flags['sdk-metrics-port'];
+  installWorkerRuntime(logger, sdkPort ? { sdkMetricsAddress: `127.0.0.1:${sdkPort}` } : {});
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS }).catch((error) => {
     throw new InfraError(`Temporal does not answer at ${cfg.TEMPORAL_ADDRESS}`, {
       cause: error,

@@ -12,7 +12,7 @@ const workerSchema = z.object({
     .regex(/^[\w.-]{1,200}$/, 'must be letters, digits, ".", "_" or "-"')
     .optional(),
   'metrics-port': z.coerce.number().int().min(0).max(65535).default(WORKER_METRICS_PORT),
-  'sdk-metrics-port': z.coerce.number().int().min(1).max(65535).default(WORKER_SDK_METRICS_PORT),
+  'sdk-metrics-port': z.coerce.number().int().min(0).max(65535).default(WORKER_SDK_METRICS_PORT),
   'max-activities': z.coerce.number().int().min(1).max(64).default(8),
   'commit-every-rows': z.coerce.number().int().min(1_000).optional(),
 });
@@ -32,7 +32,7 @@ export const workerCommand = defineCommand({
   flagHelp: [
     '--task-queue Q      task queue to poll (default TEMPORAL_TASK_QUEUE or techmarket-etl)',
     `--metrics-port N    Prometheus /metrics on 127.0.0.1:N (default ${WORKER_METRICS_PORT}; 0 picks a free port)`,
-    `--sdk-metrics-port N  the Temporal SDK's worker metrics on 127.0.0.1:N (default ${WORKER_SDK_METRICS_PORT})`,
+    `--sdk-metrics-port N  the Temporal SDK's worker metrics on 127.0.0.1:N (default ${WORKER_SDK_METRICS_PORT}; 0 turns them off)`,
     '--max-activities N  activities at once (default 8)',
     '--commit-every-rows N  rows per committed COPY chunk, the unit an interrupted extract resumes after (default 500000)',
   ],

@@ -43,7 +43,7 @@ const ruleFileSchema = z.object({
   ),
 });
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -93,6 +93,9 @@ export async function startPrivatePrometheus(
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      // The repository's own console pages (the operator overview) and their library.
+      `--web.console.templates=${join(REPO_ROOT, 'ops/prometheus/consoles')}`,
+      `--web.console.libraries=${join(REPO_ROOT, 'ops/prometheus/console_libraries')}`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

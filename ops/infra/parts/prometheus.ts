@@ -4,7 +4,7 @@ import { exec, spawnDetached } from '../../../core/exec.ts';
 import { LOG_DIR, REPO_ROOT, STATE_DIR } from '../../../core/paths.ts';
 import { aptInstall } from '../apt.ts';
 import { httpOk } from '../net.ts';
-import type { InfraPart } from '../part.ts';
+import type { InfraContext, InfraPart } from '../part.ts';
 import { ownedDir, systemUser } from '../system-user.ts';
 
 const PROMETHEUS_BIN = '/usr/bin/prometheus';
@@ -58,6 +58,21 @@ async function disablePackagedService(): Promise<void> {
   await exec('systemctl', ['disable', '--now', 'prometheus.service'], { allowFailure: true });
 }
 
+/**
+ * A Prometheus started before the console flags existed serves no overview page; it is shared, so
+ * it is not restarted behind its users' backs: the operator is told once per `up`.
+ */
+async function warnWithoutConsoles(ctx: InfraContext): Promise<void> {
+  const response = await fetch(`http://${PROMETHEUS_ADDRESS}/api/v1/status/flags`).catch(() => undefined);
+  if (!response?.ok) return;
+  const flags = ((await response.json()) as { data: Record<string, string> }).data;
+  if (flags['web.console.templates'] === join(PROMETHEUS_HOME, 'consoles')) return;
+  ctx.log(
+    '  prometheus: started before its console pages; /consoles/techmarket.html appears after a restart ' +
+      '(infra down --parts prometheus, then infra up)',
+  );
+}
+
 export const prometheusPart: InfraPart = {
   name: 'prometheus',
   address: PROMETHEUS_ADDRESS,
@@ -89,6 +104,9 @@ export const prometheusPart: InfraPart = {
         '--storage.tsdb.retention.time=15d',
         // POST /-/reload picks up a changed scrape list without a restart.
         '--web.enable-lifecycle',
+        // The operator overview (ops/prometheus/consoles/techmarket.html); Debian's default is /etc.
+        `--web.console.templates=${join(PROMETHEUS_HOME, 'consoles')}`,
+        `--web.console.libraries=${join(PROMETHEUS_HOME, 'console_libraries')}`,
       ],
       { logFile: join(LOG_DIR, 'prometheus.log'), uid: user.uid, gid: user.gid, cwd: PROMETHEUS_HOME },
     );
@@ -103,6 +121,7 @@ export const prometheusPart: InfraPart = {
    * is shared, and a restart would cost it its rule states (pending alerts start over).
    */
   async bootstrap(ctx) {
+    await warnWithoutConsoles(ctx);
     if (!installAssets()) return;
     const response = await fetch(`http://${PROMETHEUS_ADDRESS}/-/reload`, { method: 'POST' });
     if (!response.ok) throw new Error(`Prometheus refused its new configuration: ${await response.text()}`);
