@@ -2,6 +2,7 @@ import type { InfraPart } from '../part.ts';
 import { kafkaPart } from './kafka.ts';
 import { kafkaConnectPart } from './kafka-connect.ts';
 import { mariadbPart } from './mariadb.ts';
+import { opensearchPart } from './opensearch.ts';
 import { postgresPart } from './postgres.ts';
 import { prometheusPart } from './prometheus.ts';
 import { pushgatewayPart } from './pushgateway.ts';
@@ -16,4 +17,5 @@ export const INFRA_PARTS: readonly InfraPart[] = [
   kafkaConnectPart,
   pushgatewayPart,
   prometheusPart,
+  opensearchPart,
 ];
