@@ -65,6 +65,11 @@ const configSchema = z.object({
     .string()
     .default('http://127.0.0.1:9200')
     .pipe(z.union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http:// URL' })])),
+  /** Prefix of the log store's daily indices, default techmarket-logs (tests use one of their own). */
+  LOG_STORE_INDEX: z
+    .string()
+    .default('techmarket-logs')
+    .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/, 'must be lower-case letters, digits and "-"')),
   /** Log level, default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

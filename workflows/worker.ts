@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { PipelineDeps, SourceTable } from '../pipeline/index.ts';
 import { createActivities } from './activities/index.ts';
+import { activityLogContextInterceptor } from './worker-log-context.ts';
 import { activityMetricsInterceptor, initActivityMetrics } from './worker-metrics.ts';
 
 /** The file the worker bundles into the workflow sandbox. */
@@ -31,7 +32,7 @@ export function createEtlWorker(options: EtlWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
     activities,
-    interceptors: { activity: [activityMetricsInterceptor] },
+    interceptors: { activity: [activityLogContextInterceptor, activityMetricsInterceptor] },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 8,
     // On SIGTERM running activities get this long to finish; an extract cut off later resumes from
     // its last committed COPY chunk on whichever worker retries it.

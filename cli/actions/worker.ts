@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { config } from '../../core/config.ts';
 import { InfraError } from '../../core/errors.ts';
-import { logger } from '../../core/logger.ts';
+import { logger, setLogProcess } from '../../core/logger.ts';
 import { metricsRegistry, startMetricsServer } from '../../core/metrics.ts';
 import { createPipelineDeps, registerPipelineMetrics, warehouseName } from '../../pipeline/index.ts';
 import { etlTaskQueue } from '../../workflows/constants.ts';
@@ -12,6 +12,7 @@ import type { Output } from '../output.ts';
 
 export async function runWorker(flags: WorkerFlags, out: Output): Promise<number> {
   const cfg = config();
+  setLogProcess('worker');
   const taskQueue = flags['task-queue'] ?? etlTaskQueue();
   const sdkPort = flags['sdk-metrics-port'];
   installWorkerRuntime(logger, sdkPort ? { sdkMetricsAddress: `127.0.0.1:${sdkPort}` } : {});

@@ -9,6 +9,7 @@ import {
   etlStatusCommand,
 } from './etl.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
+import { logsCommand } from './logs.ts';
 import {
   scheduleCreateCommand,
   scheduleDescribeCommand,
@@ -42,4 +43,5 @@ export const COMMANDS: readonly Command[] = [
   scheduleUnpauseCommand,
   scheduleTriggerCommand,
   workerCommand,
+  logsCommand,
 ];

@@ -36,7 +36,8 @@ describe('alerts fire in Prometheus on the platform’s own figures', () => {
   beforeAll(async () => {
     scratch = await createScratch();
     writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
+    // The suite turns the push off for every other test (vitest.config.ts); this one tests it.
+    deps = createPipelineDeps({ ...scratch.config, PUSHGATEWAY_URL: PUSHGATEWAY });
     shop = await shopWithOrders(writer);
     warehouse = warehouseName(scratch.config.DWH_URL);
     await run();
