@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { biGrantCommand, biRevokeCommand, biUsersCommand } from './bi.ts';
 import { dbMigrateCommand } from './db.ts';
 import { dqReportCommand, dqRulesCommand, dqRunCommand } from './dq.ts';
 import {
@@ -18,6 +19,7 @@ import {
   scheduleUnpauseCommand,
 } from './schedule.ts';
 import { seedCommand } from './seed.ts';
+import { servicesStartCommand, servicesStatusCommand, servicesStopCommand } from './services.ts';
 import { simulateCommand } from './simulate.ts';
 import { workerCommand } from './worker.ts';
 
@@ -33,6 +35,9 @@ export const COMMANDS: readonly Command[] = [
   etlResetCommand,
   etlCancelCommand,
   seedCommand,
+  servicesStartCommand,
+  servicesStopCommand,
+  servicesStatusCommand,
   dqRunCommand,
   dqReportCommand,
   dqRulesCommand,
@@ -43,5 +48,8 @@ export const COMMANDS: readonly Command[] = [
   scheduleUnpauseCommand,
   scheduleTriggerCommand,
   workerCommand,
+  biGrantCommand,
+  biRevokeCommand,
+  biUsersCommand,
   logsCommand,
 ];

@@ -11,4 +11,6 @@ export const INFRA_PART_NAMES = [
   'kafka-connect',
   'pushgateway',
   'prometheus',
+  'nginx',
+  'opensearch',
 ];

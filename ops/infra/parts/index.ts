@@ -2,6 +2,7 @@ import type { InfraPart } from '../part.ts';
 import { kafkaPart } from './kafka.ts';
 import { kafkaConnectPart } from './kafka-connect.ts';
 import { mariadbPart } from './mariadb.ts';
+import { nginxPart } from './nginx.ts';
 import { opensearchPart } from './opensearch.ts';
 import { postgresPart } from './postgres.ts';
 import { prometheusPart } from './prometheus.ts';
@@ -17,5 +18,6 @@ export const INFRA_PARTS: readonly InfraPart[] = [
   kafkaConnectPart,
   pushgatewayPart,
   prometheusPart,
+  nginxPart,
   opensearchPart,
 ];
