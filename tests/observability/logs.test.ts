@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLogShipping, stopLogShipping } from '../../core/log-shipping.ts';
 import { logger } from '../../core/logger.ts';
 import { REPO_ROOT } from '../../core/paths.ts';
+import { createService, serviceSettings } from '../../services/shared/index.ts';
 import { envFor, runCli } from '../cli/run-cli.ts';
 import { shopWithOrders } from '../dq/dq-test-kit.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
@@ -130,6 +131,38 @@ describe('the log store', () => {
     expect(new Set(recent.map((l) => String(l.etlRunId)))).toEqual(
       new Set([String(runA), String(runB), 'undefined']),
     );
+  });
+
+  it('techmarket logs --request ID returns one request’s lines from a service, and nothing else', async () => {
+    const settings = serviceSettings.parse({ LOG_STORE_URL: LOG_STORE, LOG_STORE_INDEX: index });
+    const app = await createService({
+      name: 'probe',
+      description: 'a service of the shared kit',
+      settings,
+      checkReady: async () => {},
+      withoutDocs: true,
+    });
+    app.get('/things/:id', async (request) => {
+      request.log.info(
+        { thing: (request.params as { id: string }).id, password: 'pw-123' },
+        'thing looked up',
+      );
+      return { ok: true };
+    });
+    const requestId = `req-${randomBytes(4).toString('hex')}`;
+    expect((await app.inject({ url: '/things/7', headers: { 'x-request-id': requestId } })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (await app.inject({ url: '/things/8', headers: { 'x-request-id': `${requestId}-other` } })).statusCode,
+    ).toBe(200);
+    await app.close();
+    const lines = await logsWhen(['--request', requestId], (found) => found.length >= 3);
+    expect(lines.map((l) => l.msg)).toEqual(['incoming request', 'thing looked up', 'request completed']);
+    expect(
+      lines.every((l) => (l as { requestId?: string }).requestId === requestId && l.process === 'probe'),
+    ).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain('pw-123');
   });
 
   it('a password or token written through the logger never reaches the store', async () => {
