@@ -75,14 +75,9 @@ const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
-export type SourceDatabase = 'auth' | 'orders' | 'catalog' | 'payments' | 'notifications';
-export const SOURCE_DATABASES: readonly SourceDatabase[] = [
-  'auth',
-  'orders',
-  'catalog',
-  'payments',
-  'notifications',
-];
+/** The five source databases, one per service; the type follows the list. */
+export const SOURCE_DATABASES = ['auth', 'orders', 'catalog', 'payments', 'notifications'] as const;
+export type SourceDatabase = (typeof SOURCE_DATABASES)[number];
 
 const SETTING_NAMES = Object.keys(configSchema.shape) as (keyof Config)[];
 

@@ -76,7 +76,7 @@ describe('the log store', () => {
     // The worker prints where its metrics are once it polls.
     await new Promise<void>((resolve, reject) => {
       worker.stdout?.once('data', () => resolve());
-      workerExited.then((code) => reject(new Error(`worker exited early with ${code}`)));
+      void workerExited.then((code) => reject(new Error(`worker exited early with ${code}`)));
     });
   });
   afterAll(async () => {
