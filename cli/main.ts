@@ -1,5 +1,6 @@
 import { config } from '../core/config.ts';
 import { describeError, TechmarketError, UsageError } from '../core/errors.ts';
+import { startLogShipping, stopLogShipping } from '../core/log-shipping.ts';
 import { logger } from '../core/logger.ts';
 import { redactText } from '../core/redact.ts';
 import { type Command, commandHelp, parseFlags } from './command.ts';
@@ -49,7 +50,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const flags = parseFlags(command, rest);
-    config(); // a bad setting stops every command before it does anything
+    const settings = config(); // a bad setting stops every command before it does anything
+    startLogShipping(settings);
     return (await command.run(flags, createOutput(flags.json))) ?? 0;
   } catch (caught) {
     const error = explainUnreachableSafely(caught) ?? caught;
@@ -61,5 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (!(error instanceof TechmarketError)) logger.debug({ err: error }, 'unexpected error');
     return error instanceof UsageError ? 2 : 1;
+  } finally {
+    await stopLogShipping();
   }
 }

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { SERVICE_PROCESSES } from '../../ops/services/service-processes.ts';
 import { defineCommand, type FlagValues, listFlagSchema, switchFlag, valueFlag } from '../command.ts';
 
-const SERVICE_NAMES = ['auth', 'catalog', 'gateway'];
 const onlyFlags = {
-  only: valueFlag('a,b', `only these services (${SERVICE_NAMES.join(', ')})`, listFlagSchema),
+  only: valueFlag(
+    'a,b',
+    `only these services (${SERVICE_PROCESSES.map((s) => s.name).join(', ')})`,
+    listFlagSchema,
+  ),
 };
 const startFlags = {
   ...onlyFlags,
