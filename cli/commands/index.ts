@@ -18,6 +18,7 @@ import {
   scheduleUnpauseCommand,
 } from './schedule.ts';
 import { seedCommand } from './seed.ts';
+import { servicesStartCommand, servicesStatusCommand, servicesStopCommand } from './services.ts';
 import { simulateCommand } from './simulate.ts';
 import { workerCommand } from './worker.ts';
 
@@ -33,6 +34,9 @@ export const COMMANDS: readonly Command[] = [
   etlResetCommand,
   etlCancelCommand,
   seedCommand,
+  servicesStartCommand,
+  servicesStopCommand,
+  servicesStatusCommand,
   dqRunCommand,
   dqReportCommand,
   dqRulesCommand,

@@ -2,6 +2,7 @@ import type { InfraPart } from '../part.ts';
 import { kafkaPart } from './kafka.ts';
 import { kafkaConnectPart } from './kafka-connect.ts';
 import { mariadbPart } from './mariadb.ts';
+import { nginxPart } from './nginx.ts';
 import { postgresPart } from './postgres.ts';
 import { prometheusPart } from './prometheus.ts';
 import { temporalPart } from './temporal.ts';
@@ -14,4 +15,5 @@ export const INFRA_PARTS: readonly InfraPart[] = [
   kafkaPart,
   kafkaConnectPart,
   prometheusPart,
+  nginxPart,
 ];
