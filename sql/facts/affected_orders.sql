@@ -26,8 +26,8 @@ where f.order_item_id is null
    or (f.order_id, f.quantity, f.unit_price, f.gross_amount, f.discount_amount, f.net_amount,
        f.order_status, f.currency, f.order_created_at, f.deleted_at is null)
       is distinct from
-      (l.order_id, l.quantity, l.unit_price, (l.quantity * l.unit_price)::numeric(14,2), l.discount_amount,
-       (l.quantity * l.unit_price - l.discount_amount)::numeric(14,2),
+      (l.order_id, l.quantity, l.unit_price, (l.quantity * l.unit_price)::numeric(14, 2), l.discount_amount,
+       (l.quantity * l.unit_price - l.discount_amount)::numeric(14, 2),
        o.status, o.currency, o.created_at, l._deleted_at is null)
 union
 select o.id
