@@ -1,3 +1,17 @@
+export {
+  beginCdcRun,
+  type CdcAppliedRecord,
+  type CdcTableStatus,
+  readCdcOffsets,
+  readCdcStatus,
+  readTableModes,
+  resetCdcOffsets,
+  type TableModeRecord,
+  writeCdcApplied,
+  writeCdcError,
+  writeCdcOffsets,
+  writeTableMode,
+} from './cdc-store.ts';
 export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
 export { deferIndexes } from './index-deferral.ts';
 export {

@@ -63,6 +63,10 @@ export interface TransformHooks {
    * staging indexes: the fact's one statement leaves the other core to the caller from then on.
    */
   onSpareCore?: () => void;
+  /** In the transaction, after the batches are in the mirrors and before the models (CDC's deletes). */
+  afterStaging?: (client: pg.ClientBase) => Promise<void>;
+  /** In the transaction, just before it commits (CDC's offsets commit with the data they cover). */
+  beforeCommit?: (client: pg.ClientBase) => Promise<void>;
 }
 
 /**
@@ -73,7 +77,7 @@ export interface TransformHooks {
 export async function transform(
   deps: PipelineDeps,
   input: TransformInput,
-  { onStep = () => {}, onSpareCore = () => {} }: TransformHooks = {},
+  { onStep = () => {}, onSpareCore = () => {}, afterStaging, beforeCommit }: TransformHooks = {},
 ): Promise<TransformResult> {
   const client = await deps.warehouse.connect();
   const targets: TargetCounts[] = [];
@@ -179,6 +183,7 @@ export async function transform(
       });
     }
 
+    await afterStaging?.(client);
     const incremental = await factHasRows(client);
     const context = {
       incremental,
@@ -232,6 +237,7 @@ export async function transform(
       }
     }
     for (const batch of batchesToDrop) await dropBatch(client, batch);
+    await beforeCommit?.(client);
     await client.query('commit');
     return { incremental, targets };
   } catch (error) {
