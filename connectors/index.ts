@@ -1,3 +1,4 @@
+export * from './cdc/index.ts';
 export { LoadError, SourceError } from './errors.ts';
 export {
   type ExtractRequest,

@@ -1,4 +1,12 @@
 import type { Command } from '../command.ts';
+import {
+  cdcConnectorsRegisterCommand,
+  cdcConnectorsRemoveCommand,
+  cdcConnectorsStatusCommand,
+  cdcStartCommand,
+  cdcStatusCommand,
+  cdcSwitchCommand,
+} from './cdc.ts';
 import { dbMigrateCommand } from './db.ts';
 import { dqReportCommand, dqRulesCommand, dqRunCommand } from './dq.ts';
 import {
@@ -42,4 +50,10 @@ export const COMMANDS: readonly Command[] = [
   scheduleUnpauseCommand,
   scheduleTriggerCommand,
   workerCommand,
+  cdcConnectorsRegisterCommand,
+  cdcConnectorsStatusCommand,
+  cdcConnectorsRemoveCommand,
+  cdcStartCommand,
+  cdcStatusCommand,
+  cdcSwitchCommand,
 ];
