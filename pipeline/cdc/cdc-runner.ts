@@ -5,7 +5,7 @@ import {
   type RunningConsumer,
   sendToDeadLetter,
   startDebeziumConsumer,
-} from '../../connectors/index.ts';
+} from '../../connectors/cdc/index.ts';
 import { TechmarketError } from '../../core/errors.ts';
 import { logger } from '../../core/logger.ts';
 import { readCdcOffsets, writeCdcError } from '../../warehouse/index.ts';

@@ -62,6 +62,10 @@ export function tableConnectorConfig(cfg: Config, table: SourceTable, snapshot: 
       snapshotMode: snapshot,
     }),
     'heartbeat.interval.ms': String(HEARTBEAT_INTERVAL_MS),
+    // Read the structure of this table only: by default the schema snapshot reads every table of the
+    // server, and fails when another database is dropped meanwhile (a scratch copy, a migration).
+    'schema.history.internal.store.only.captured.tables.ddl': 'true',
+    'schema.history.internal.store.only.captured.databases.ddl': 'true',
   };
   const parsed = connectorConfigSchema.safeParse(config);
   if (!parsed.success) {
@@ -107,6 +111,13 @@ export interface ConnectorReport {
   error: string | null;
 }
 
+/** Connect's own words: the trace's first line and its root cause (the last "Caused by"), verbatim. */
+function traceSummary(trace: string): string {
+  const lines = trace.split('\n');
+  const cause = lines.filter((line) => line.startsWith('Caused by: ')).at(-1);
+  return cause ? `${lines[0]} ${cause}` : lines[0]!;
+}
+
 export async function describeConnector(cfg: Config, table: SourceTable): Promise<ConnectorReport> {
   const name = connectorName(cfg, table);
   const status: ConnectorStatus | undefined = await connectorStatus(cfg.KAFKA_CONNECT_URL, name);
@@ -116,7 +127,7 @@ export async function describeConnector(cfg: Config, table: SourceTable): Promis
     connector: name,
     state: status?.connector.state ?? 'NOT REGISTERED',
     tasks: status ? status.tasks.map((t) => `${t.id}:${t.state}`).join(' ') : '',
-    error: trace ? trace.split('\n')[0]! : null,
+    error: trace ? traceSummary(trace) : null,
   };
 }
 

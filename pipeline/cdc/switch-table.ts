@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { createKafka } from '../../connectors/index.ts';
+import { createKafka } from '../../connectors/cdc/index.ts';
 import type { SourceDatabase } from '../../core/config.ts';
 import { InfraError } from '../../core/errors.ts';
 import { readCdcStatus, readWatermark, resetCdcOffsets, writeTableMode } from '../../warehouse/index.ts';
@@ -88,6 +88,8 @@ async function toCdc(
     await waitFor(
       `connector ${registered.connector} to stream the binlog`,
       async () => {
+        const report = await describeConnector(cfg, table);
+        if (report.error) throw new InfraError(`connector ${registered.connector} failed: ${report.error}`);
         if (!(await admin.listTopics()).includes(beat)) return false;
         return (await admin.fetchTopicOffsets(beat)).some((p) => BigInt(p.high) > 0n);
       },
