@@ -1,4 +1,3 @@
-export * from './cdc/index.ts';
 export { LoadError, SourceError } from './errors.ts';
 export {
   type ExtractRequest,

@@ -4,9 +4,9 @@ import {
   type DeadLetter,
   type DecodedChange,
   decodeChange,
-  openCopy,
   UndecodableChangeError,
-} from '../../connectors/index.ts';
+} from '../../connectors/cdc/index.ts';
+import { openCopy } from '../../connectors/index.ts';
 import {
   advanceWatermark,
   beginCdcRun,
