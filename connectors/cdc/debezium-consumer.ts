@@ -77,6 +77,8 @@ export async function startDebeziumConsumer(
     groupId: options.groupId,
     maxWaitTimeInMs: 50,
     maxBytes: 64 << 20,
+    // kafkajs fetches 1 MiB per partition by default: a round trip per ~1,500 Debezium events.
+    maxBytesPerPartition: 16 << 20,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });

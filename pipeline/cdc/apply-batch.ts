@@ -60,6 +60,8 @@ export interface CdcApplyOutcome {
   cursors: string[];
   /** When the warehouse committed (ms since the epoch). */
   committedAt: number;
+  /** Where the batch's time went: decoding, COPY into the batch tables, the transform (ms). */
+  timings: { decodeMs: number; stageMs: number; transformMs: number };
 }
 
 export interface CdcApplyContext {
@@ -152,7 +154,9 @@ export async function applyCdcBatch(
   messages: readonly CdcMessage[],
 ): Promise<CdcApplyOutcome> {
   const { deps } = context;
+  const started = performance.now();
   const { byTable, letters, tombstones } = sortChanges(context, messages);
+  const timings = { decodeMs: performance.now() - started, stageMs: 0, transformMs: 0 };
   const offsets = nextOffsets(messages);
   // Undecodable messages are in the dead-letter topic before the offsets past them are stored.
   await context.deadLetter(letters);
@@ -184,6 +188,7 @@ export async function applyCdcBatch(
       tables: {},
       cursors: [],
       committedAt: 0,
+      timings,
     };
     if (byTable.size === 0) {
       await client.query('begin');
@@ -197,7 +202,10 @@ export async function applyCdcBatch(
     runId = await beginCdcRun(client, tables.map(qualifiedName));
     // Alive for watermark runs that look: they must not take this run's batches for abandoned ones.
     await holdRunLock(client, runId);
+    const staging = performance.now();
     for (const changes of byTable.values()) await stageChanges(deps, client, runId, changes);
+    timings.stageMs = performance.now() - staging;
+    const transforming = performance.now();
 
     await transform(
       deps,
@@ -224,6 +232,7 @@ export async function applyCdcBatch(
       },
     );
     outcome.committedAt = Date.now();
+    timings.transformMs = performance.now() - transforming;
     await finishRun(client, runId);
     for (const [name, changes] of byTable) {
       outcome.tables[name] = changes.events;
