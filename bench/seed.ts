@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { seedDemoData } from '../services/demo-data/index.ts';
-import { createScratch } from '../tests/support/scratch.ts';
+import { seedDemoData } from '../demo/index.ts';
+import { createScratch } from '../ops/scratch/scratch-databases.ts';
 
 const BENCH_ANCHOR_DAY = '2025-06-15';
 

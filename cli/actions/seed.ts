@@ -1,5 +1,5 @@
 import { config } from '../../core/config.ts';
-import { currentUtcDay, seedDemoData } from '../../services/demo-data/index.ts';
+import { currentUtcDay, seedDemoData } from '../../demo/index.ts';
 import type { SeedFlags } from '../commands/seed.ts';
 import type { Output } from '../output.ts';
 

@@ -1,5 +1,5 @@
 import { config } from '../../core/config.ts';
-import { CHANGE_KINDS, type SimulateResult, simulateDays } from '../../services/demo-data/index.ts';
+import { CHANGE_KINDS, type SimulateResult, simulateDays } from '../../demo/index.ts';
 import type { SimulateFlags } from '../commands/simulate.ts';
 import type { Output } from '../output.ts';
 

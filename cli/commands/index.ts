@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { biGrantCommand, biRevokeCommand, biUsersCommand } from './bi.ts';
 import {
   cdcConnectorsRegisterCommand,
   cdcConnectorsRemoveCommand,
@@ -17,6 +18,7 @@ import {
   etlStatusCommand,
 } from './etl.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
+import { logsCommand } from './logs.ts';
 import {
   scheduleCreateCommand,
   scheduleDescribeCommand,
@@ -25,6 +27,7 @@ import {
   scheduleUnpauseCommand,
 } from './schedule.ts';
 import { seedCommand } from './seed.ts';
+import { servicesStartCommand, servicesStatusCommand, servicesStopCommand } from './services.ts';
 import { simulateCommand } from './simulate.ts';
 import { workerCommand } from './worker.ts';
 
@@ -40,6 +43,9 @@ export const COMMANDS: readonly Command[] = [
   etlResetCommand,
   etlCancelCommand,
   seedCommand,
+  servicesStartCommand,
+  servicesStopCommand,
+  servicesStatusCommand,
   dqRunCommand,
   dqReportCommand,
   dqRulesCommand,
@@ -50,6 +56,10 @@ export const COMMANDS: readonly Command[] = [
   scheduleUnpauseCommand,
   scheduleTriggerCommand,
   workerCommand,
+  biGrantCommand,
+  biRevokeCommand,
+  biUsersCommand,
+  logsCommand,
   cdcConnectorsRegisterCommand,
   cdcConnectorsStatusCommand,
   cdcConnectorsRemoveCommand,

@@ -260,7 +260,7 @@ async function stageChanges(deps: PipelineDeps, client: pg.PoolClient, runId: nu
   const name = qualifiedName(changes.table);
   await ensureMirror(client, deps.renderer, spec);
   const batch = await ensureBatch(client, deps.renderer, spec, runId, { firstLoad: false });
-  await startStep(client, runId, 'extract', name, { mode: 'cdc' });
+  await startStep(client, runId, 'extract', name, { mode: 'incremental' });
   if (changes.rows.length > 0) {
     const copy = openCopy(
       client,
@@ -298,7 +298,6 @@ async function stageChanges(deps: PipelineDeps, client: pg.PoolClient, runId: nu
       resumed: false,
       watermarkBefore: null,
       watermarkAfter: null,
-      cdc: true,
     },
   });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoData, simulateDays } from '../../demo/index.ts';
 import { runCdcConsumer, switchTable } from '../../pipeline/cdc/index.ts';
 import {
   createPipelineDeps,
@@ -7,7 +8,6 @@ import {
   runPipeline,
   selectSourceTables,
 } from '../../pipeline/index.ts';
-import { seedDemoData, simulateDays } from '../../services/demo-data/index.ts';
 import { readWatermark } from '../../warehouse/index.ts';
 import { ensureParts } from '../infra/ensure-parts.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';

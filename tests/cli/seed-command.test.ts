@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SeedResult } from '../../services/demo-data/index.ts';
+import type { SeedResult } from '../../demo/index.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { envFor, runCli } from './run-cli.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoData, simulateDays } from '../../demo/index.ts';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { seedDemoData, simulateDays } from '../../services/demo-data/index.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { SourceWriter } from '../support/source-writer.ts';
 import {

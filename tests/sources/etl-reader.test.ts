@@ -1,7 +1,7 @@
 import { createPool, type Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { etlSourceUrl, SOURCE_DATABASES, type SourceDatabase } from '../../core/config.ts';
-import { seedDemoData } from '../../services/demo-data/index.ts';
+import { seedDemoData } from '../../demo/index.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 
 /** One harmless statement per kind of write, per database; every one must be refused. */

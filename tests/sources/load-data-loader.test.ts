@@ -2,7 +2,7 @@ import type { PoolConnection } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceUrl } from '../../core/config.ts';
 import { createMysqlPool } from '../../core/mysql-pool.ts';
-import { LoadDataLoader } from '../../services/demo-data/writer/load-data-loader.ts';
+import { LoadDataLoader } from '../../demo/writer/load-data-loader.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 
 let scratch: Scratch;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../services/demo-data/index.ts';
+import { seedDemoData } from '../../demo/index.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { openSources, rows } from './helpers/source-queries.ts';
 

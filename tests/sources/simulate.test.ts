@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChangeCounts, type SimulateResult, seedDemoData } from '../../services/demo-data/index.ts';
+import { type ChangeCounts, type SimulateResult, seedDemoData } from '../../demo/index.ts';
 import { envFor, runCli } from '../cli/run-cli.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { observedChanges, snapshotSources, touchedExistingRows } from './helpers/simulation-diff.ts';

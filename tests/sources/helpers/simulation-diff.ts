@@ -1,4 +1,4 @@
-import type { ChangeCounts } from '../../../services/demo-data/index.ts';
+import type { ChangeCounts } from '../../../demo/index.ts';
 import type { openSources } from './source-queries.ts';
 import { rows } from './source-queries.ts';
 
