@@ -161,21 +161,28 @@ try {
   const end = Date.now() + seconds * 1000;
   let changes = 0;
   for (let next = Date.now(); Date.now() < end; next += tickMs) {
-    const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < perTick; i++, changes++) {
-      writes.push(
-        changes % 2 === 0
-          ? writer.exec('orders', 'UPDATE customers SET phone = ? WHERE id = ?', [
-              `+380${changes}`,
-              1 + (changes % ids),
-            ])
-          : writer.exec(
-              'orders',
-              'INSERT INTO order_items (order_id, product_id, quantity, unit_price, discount_amount) VALUES (?, ?, 1, 10.00, 0.00)',
-              [1 + (changes % oid), 1 + (changes % pid)],
-            ),
-      );
-    }
+    // Two statements a tick, each changing many rows: one commit (and binlog fsync) per statement,
+    // as a service's transaction would, instead of one per row (which this disk caps near 200/s).
+    const updates = Math.floor(perTick / 2);
+    const inserts = perTick - updates;
+    const customerIds = Array.from({ length: updates }, (_, k) => 1 + ((changes + k) % ids));
+    const lines = Array.from({ length: inserts }, (_, k) => [
+      1 + ((changes + k) % oid),
+      1 + ((changes + k) % pid),
+    ]);
+    changes += perTick;
+    const writes: Promise<unknown>[] = [
+      writer.exec(
+        'orders',
+        `UPDATE customers SET phone = ? WHERE id IN (${customerIds.map(() => '?').join(',')})`,
+        [`+380${changes}`, ...customerIds],
+      ),
+      writer.exec(
+        'orders',
+        `INSERT INTO order_items (order_id, product_id, quantity, unit_price, discount_amount) VALUES ${lines.map(() => '(?, ?, 1, 10.00, 0.00)').join(', ')}`,
+        lines.flat(),
+      ),
+    ];
     await Promise.all(writes);
     const wait = next + tickMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -188,7 +195,7 @@ try {
     `  Debezium snapshot into Kafka   ${snapSeconds.toFixed(1)}s  ${fmt(sourceRows / snapSeconds)} events/s`,
     `  kafkajs read + JSON.parse      ${readSeconds.toFixed(1)}s  ${fmt(sourceRows / readSeconds)} events/s`,
     `  consumer applied (catch-up)    ${applySeconds.toFixed(1)}s  ${fmt(sourceRows / applySeconds)} events/s in ${catchUpBatches} batches (${split})`,
-    `  lag at ${rate}/s for ${seconds}s: ${fmt(changes)} changes written, ${fmt(lags.length)} applied; p50 ${(quantile(lags, 0.5) / 1000).toFixed(2)}s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(2)}s, max ${(Math.max(...lags) / 1000).toFixed(2)}s`,
+    `  lag at ${rate}/s for ${seconds}s: ${fmt(changes)} changes written (${fmt(changes / seconds)}/s achieved), ${fmt(lags.length)} applied; p50 ${(quantile(lags, 0.5) / 1000).toFixed(2)}s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(2)}s, max ${(Math.max(...lags) / 1000).toFixed(2)}s`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
