@@ -19,3 +19,4 @@ export {
 export { type EtlStatus, etlStatus } from './status.ts';
 export { type ExtractTableInput, type ExtractTableResult, extractTable } from './steps/extract-table.ts';
 export { type TransformInput, type TransformResult, transform } from './steps/transform.ts';
+export { effectiveModes, onCdcPath, onWatermarkPath } from './table-modes.ts';

@@ -7,6 +7,7 @@ import { mapBounded } from './map-bounded.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
 import { type ExtractTableResult, extractTable } from './steps/extract-table.ts';
 import { isFirstLoad, type TransformResult, transform } from './steps/transform.ts';
+import { onWatermarkPath } from './table-modes.ts';
 
 export interface PipelineRunRequest {
   tables: readonly SourceTable[];
@@ -47,6 +48,8 @@ export async function runPipeline(
   progress: PipelineProgress = noProgress,
 ): Promise<PipelineRunSummary> {
   const started = performance.now();
+  // Tables switched to CDC are fed by the consumer, not by this run.
+  request = { ...request, tables: await onWatermarkPath(deps.warehouse, request.tables) };
   // This connection lives as long as the run: its lock tells other runs this one is alive.
   const lockClient = await deps.warehouse.connect();
   let runId: number;

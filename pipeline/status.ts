@@ -1,7 +1,8 @@
 import type { Pool as MysqlPool, RowDataPacket } from 'mysql2/promise';
 import type { SourceDatabase } from '../core/config.ts';
-import { mirrorTable, type Queryable } from '../warehouse/index.ts';
+import { mirrorTable, type Queryable, readCdcStatus } from '../warehouse/index.ts';
 import { qualifiedName, SOURCE_TABLES, type SourceTable } from './source-tables.ts';
+import { effectiveModes } from './table-modes.ts';
 
 export interface EtlStatus {
   runs: {
@@ -16,6 +17,8 @@ export interface EtlStatus {
   }[];
   tables: {
     table: string;
+    /** Which path feeds it: 'watermark' or 'cdc' (etl.table_modes, else its configured mode). */
+    path: 'watermark' | 'cdc';
     watermark: string | null;
     /** When an extract of the table last succeeded (UTC). */
     last_extract: string | null;
@@ -27,6 +30,10 @@ export interface EtlStatus {
     lag_seconds: number | null;
     rows: number;
     deleted: number;
+    /** CDC: source commit to warehouse commit of its last batch, in ms; null when never fed by CDC. */
+    cdc_lag_ms: number | null;
+    /** CDC: the last error met while applying its changes (or the consumer's, for every table). */
+    last_error: string | null;
   }[];
 }
 
@@ -64,8 +71,13 @@ export async function etlStatus(
     [limit],
   );
   const tables: EtlStatus['tables'] = [];
+  const modes = await effectiveModes(db, SOURCE_TABLES);
+  const cdc = await readCdcStatus(db);
+  const consumerError = cdc.get('*');
   for (const table of SOURCE_TABLES) {
     const name = qualifiedName(table);
+    const path = modes.get(name)!;
+    const fed = cdc.get(name);
     const newest = await newestInSource(source, table);
     const { rows } = await db.query(
       `select to_char(w.cursor_updated_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as watermark,
@@ -92,10 +104,13 @@ export async function etlStatus(
     }
     tables.push({
       table: name,
+      path,
       watermark: rows[0]?.watermark ?? null,
       last_extract: rows[0]?.last_extract ?? null,
       lag_seconds: rows[0]?.lag_seconds ?? null,
       ...count,
+      cdc_lag_ms: fed?.lag_ms ?? null,
+      last_error: (path === 'cdc' ? (fed?.last_error ?? consumerError?.last_error) : fed?.last_error) ?? null,
     });
   }
   return { runs: runs as EtlStatus['runs'], tables };

@@ -14,6 +14,20 @@ export {
   revokeBiAccess,
 } from './bi-access.ts';
 export { biUserNameSchema, regionCodeSchema } from './bi-access-input.ts';
+export {
+  beginCdcRun,
+  type CdcAppliedRecord,
+  type CdcTableStatus,
+  readCdcOffsets,
+  readCdcStatus,
+  readTableModes,
+  resetCdcOffsets,
+  type TableModeRecord,
+  writeCdcApplied,
+  writeCdcError,
+  writeCdcOffsets,
+  writeTableMode,
+} from './cdc-store.ts';
 export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
 export { deferIndexes } from './index-deferral.ts';
 export {

@@ -39,6 +39,11 @@ export async function holdRunLock(client: pg.ClientBase, runId: number): Promise
   await client.query('select pg_advisory_lock($1, $2)', [RUN_LOCK_CLASS, runId]);
 }
 
+/** Releases a run's liveness lock on the connection that holds it (a process running many runs). */
+export async function releaseRunLock(client: pg.ClientBase, runId: number): Promise<void> {
+  await client.query('select pg_advisory_unlock($1, $2)', [RUN_LOCK_CLASS, runId]);
+}
+
 /** How long a run lock is waited for: a killed process's session takes a moment to end. */
 const RUN_LOCK_GRACE = '2s';
 

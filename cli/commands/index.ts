@@ -1,5 +1,13 @@
 import type { Command } from '../command.ts';
 import { biGrantCommand, biRevokeCommand, biUsersCommand } from './bi.ts';
+import {
+  cdcConnectorsRegisterCommand,
+  cdcConnectorsRemoveCommand,
+  cdcConnectorsStatusCommand,
+  cdcStartCommand,
+  cdcStatusCommand,
+  cdcSwitchCommand,
+} from './cdc.ts';
 import { dbMigrateCommand } from './db.ts';
 import { dqReportCommand, dqRulesCommand, dqRunCommand } from './dq.ts';
 import {
@@ -52,4 +60,10 @@ export const COMMANDS: readonly Command[] = [
   biRevokeCommand,
   biUsersCommand,
   logsCommand,
+  cdcConnectorsRegisterCommand,
+  cdcConnectorsStatusCommand,
+  cdcConnectorsRemoveCommand,
+  cdcStartCommand,
+  cdcStatusCommand,
+  cdcSwitchCommand,
 ];

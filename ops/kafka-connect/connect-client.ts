@@ -16,13 +16,15 @@ async function call(connectUrl: string, method: string, path: string, body?: unk
   });
   if (!response.ok && response.status !== 404) {
     const text = await response.text();
-    throw new InfraError(
-      `Kafka Connect ${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`,
-      {
-        retryable: response.status >= 500,
-        hint: 'read LOG_DIR/kafka-connect.log for the connector error',
-      },
-    );
+    // Connect's own words, whole: its validation errors list every bad setting.
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {}
+    throw new InfraError(`Kafka Connect ${method} ${path} answered ${response.status}: ${message}`, {
+      retryable: response.status >= 500,
+      hint: 'read LOG_DIR/kafka-connect.log for the connector error',
+    });
   }
   return response;
 }
@@ -43,4 +45,23 @@ export async function connectorStatus(
 /** Removes the connector; one that does not exist is already removed. */
 export async function deleteConnector(connectUrl: string, name: string): Promise<void> {
   await call(connectUrl, 'DELETE', `/connectors/${encodeURIComponent(name)}`);
+}
+
+/** The configuration a connector runs with, or undefined when there is no such connector. */
+export async function connectorConfig(
+  connectUrl: string,
+  name: string,
+): Promise<Record<string, string> | undefined> {
+  const response = await call(connectUrl, 'GET', `/connectors/${encodeURIComponent(name)}/config`);
+  return response.status === 404 ? undefined : ((await response.json()) as Record<string, string>);
+}
+
+/** Stops a connector (its tasks end; its offsets may then be reset). */
+export async function stopConnector(connectUrl: string, name: string): Promise<void> {
+  await call(connectUrl, 'PUT', `/connectors/${encodeURIComponent(name)}/stop`);
+}
+
+/** Forgets a stopped connector's source offsets: registered again, it starts afresh. */
+export async function resetConnectorOffsets(connectUrl: string, name: string): Promise<void> {
+  await call(connectUrl, 'DELETE', `/connectors/${encodeURIComponent(name)}/offsets`);
 }

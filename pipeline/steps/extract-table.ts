@@ -22,6 +22,7 @@ import {
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+import { effectiveModes } from '../table-modes.ts';
 import { type KeyRanges, readSourceKeyRanges } from './reconcile-deletes.ts';
 
 export interface ExtractTableInput {
@@ -60,10 +61,13 @@ export async function extractTable(
   onProgress: (rows: number) => void = () => {},
 ): Promise<ExtractTableResult> {
   const name = qualifiedName(table);
-  if (table.mode === 'cdc') {
-    throw new ConfigError(`${name} is configured for CDC (mode: 'cdc'), which this version cannot run yet`, {
-      hint: `set its mode to 'watermark' in pipeline/source-tables.ts, or leave it out with --tables`,
-    });
+  if ((await effectiveModes(deps.warehouse, [table])).get(name) === 'cdc') {
+    throw new ConfigError(
+      `${name} is fed by CDC (its mode in etl.table_modes or source-tables.ts is 'cdc')`,
+      {
+        hint: `hand it back with: techmarket cdc switch --table ${name} --to watermark`,
+      },
+    );
   }
   const spec = stagingSpec(table);
   const client = await deps.warehouse.connect();

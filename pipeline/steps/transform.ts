@@ -32,7 +32,7 @@ export interface TransformResult {
 export async function transform(
   deps: PipelineDeps,
   input: TransformInput,
-  { onStep = () => {}, onSpareCore = () => {} }: TransformHooks = {},
+  { onStep = () => {}, onSpareCore = () => {}, afterStaging, beforeCommit }: TransformHooks = {},
 ): Promise<TransformResult> {
   const client = await deps.warehouse.connect();
   let adoption: BatchAdoption | undefined;
@@ -60,9 +60,11 @@ export async function transform(
     return await inTransaction(client, async () => {
       await openLoad(load);
       await stageBatches(load);
+      await afterStaging?.(client);
       const incremental = await buildModels(load);
       await adoptFirstLoads(load);
       await advanceWatermarks(load);
+      await beforeCommit?.(client);
       return { incremental, targets: load.targets };
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { qualifiedName } from '../../pipeline/index.ts';
+import { onWatermarkPath, qualifiedName } from '../../pipeline/index.ts';
 import { beginRun, dropRunBatches, finishRun } from '../../warehouse/index.ts';
 import {
   type FinishActivityInput,
@@ -20,7 +20,10 @@ export function createRunActivities(deps: ActivityDeps) {
     /** Validates the run request, records the run (or continues this workflow's open one). */
     beginPipelineRun: classifyFailures(async (request: PipelineRunRequest): Promise<RunPlan> => {
       const valid = parseInput(pipelineRunRequestSchema, request, 'pipeline run');
-      const tables = resolveTables(deps, valid.tables).map(qualifiedName);
+      // Tables switched to CDC are fed by the consumer, not by this run.
+      const tables = (await onWatermarkPath(deps.pipeline.warehouse, resolveTables(deps, valid.tables))).map(
+        qualifiedName,
+      );
       const client = await deps.pipeline.warehouse.connect();
       try {
         const began = await beginRun(client, {

@@ -27,6 +27,10 @@ export interface TransformHooks {
    * staging indexes: the fact's one statement leaves the other core to the caller from then on.
    */
   onSpareCore?: () => void;
+  /** In the transaction, after the batches are in the mirrors and before the models (CDC's deletes). */
+  afterStaging?: (client: pg.ClientBase) => Promise<void>;
+  /** In the transaction, just before it commits (CDC's offsets commit with the data they cover). */
+  beforeCommit?: (client: pg.ClientBase) => Promise<void>;
 }
 
 /** What the load's phases share: its one transaction's client, its input, and what each phase found. */
@@ -34,7 +38,7 @@ export interface Load {
   deps: PipelineDeps;
   client: pg.PoolClient;
   input: TransformInput;
-  hooks: Required<TransformHooks>;
+  hooks: Required<Pick<TransformHooks, 'onStep' | 'onSpareCore'>>;
   /** The extract step's record per table (`db.table`). */
   extracts: Map<string, ExtractStepDetail>;
   adoption: BatchAdoption;

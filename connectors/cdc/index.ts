@@ -1,0 +1,16 @@
+export {
+  type CdcMessage,
+  createKafka,
+  type DeadLetter,
+  type RunningConsumer,
+  sendToDeadLetter,
+  startDebeziumConsumer,
+} from './debezium-consumer.ts';
+export {
+  type CdcColumnKind,
+  type CdcTableShape,
+  type DecodedChange,
+  decodeChange,
+  microsToUtcText,
+  UndecodableChangeError,
+} from './debezium-envelope.ts';
