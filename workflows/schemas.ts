@@ -129,6 +129,33 @@ export const backfillChunkInputSchema = z.strictObject({
 });
 export type BackfillChunkInput = z.input<typeof backfillChunkInputSchema>;
 
+/** The run a backfill loads once, with its tables and window; `parts` once every part is read. */
+export const windowExtractInputSchema = z.strictObject({
+  runId: z.number().int().positive(),
+  tables: z.array(tableName).min(1),
+  windowFrom: utcTimestamp,
+  windowTo: utcTimestamp,
+  parts: z
+    .array(
+      z.strictObject({
+        table: tableName,
+        from: day,
+        rows: z.number().int().nonnegative(),
+        read: z.boolean(),
+      }),
+    )
+    .default([]),
+});
+export type WindowExtractInput = z.input<typeof windowExtractInputSchema>;
+
+/** One day part of one table of a backfill run. */
+export const windowPartInputSchema = z.strictObject({
+  runId: z.number().int().positive(),
+  table: tableName,
+  part: z.strictObject({ from: day, windowFrom: utcTimestamp, windowTo: utcTimestamp }),
+});
+export type WindowPartInput = z.input<typeof windowPartInputSchema>;
+
 /** Parses with a schema; the message names the field, for ApplicationFailure and CLI errors alike. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(input);
