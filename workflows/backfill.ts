@@ -11,11 +11,7 @@ import {
 import { runActivities } from './activity-proxies.ts';
 import { backfillChunk } from './backfill-chunk.ts';
 import { type BackfillOutcome, backfillInOneLoad } from './backfill-window.ts';
-import {
-  type BackfillProgress,
-  backfillProgressQuery,
-  cancelSignal,
-} from './definitions.ts';
+import { type BackfillProgress, backfillProgressQuery, cancelSignal } from './definitions.ts';
 import { failureMessage } from './failure-message.ts';
 import { RUN_CANCELLED } from './pipeline-run.ts';
 import type { BackfillInput } from './schemas.ts';

@@ -61,26 +61,39 @@ async function writeDailyOrders(writer: SourceWriter): Promise<void> {
 
 describe('backfill through Temporal', () => {
   let scratch: Scratch;
+  /** A second warehouse on the same sources, backfilled with the --local runner. */
+  let local: Scratch;
   let writer: SourceWriter;
   let worker: TestWorker;
   let deps: PipelineDeps;
+  let localDeps: PipelineDeps;
 
   beforeAll(async () => {
     scratch = await createScratch();
+    local = await createScratch({ sourcesOf: scratch });
     writer = new SourceWriter(scratch.config);
     await writeDailyOrders(writer);
     deps = createPipelineDeps(scratch.config);
+    localDeps = createPipelineDeps(local.config);
     worker = await startTestWorker(scratch.config);
   });
   afterAll(async () => {
     await worker?.stop();
     await deps?.close();
+    await localDeps?.close();
     await writer?.close();
+    await local?.drop();
     await scratch?.drop();
   });
 
-  it('re-reads 30 days as 30 chunk runs, 4 at once, reporting chunks done while it runs', async () => {
+  it('re-reads 30 days as one run: day parts side by side, one load, the warehouse --local leaves', async () => {
     await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    await runPipeline(localDeps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    // Changed in the sources with updated_at kept inside the window: only a backfill sees it.
+    await writer.exec(
+      'orders',
+      'update order_items set quantity = quantity + 100, updated_at = updated_at where quantity % 7 = 0',
+    );
     const before = await starSchemaDigest(deps.warehouse);
 
     const lastDay = dayAfter(FIRST_DAY, DAYS - 1);
@@ -99,26 +112,46 @@ describe('backfill through Temporal', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const outcome = await result;
+    await runPipeline(localDeps, {
+      tables: TEST_TABLES,
+      kind: 'backfill',
+      trigger: 'test',
+      windowFrom: `${FIRST_DAY} 00:00:00.000000`,
+      windowTo: `${lastDay} 23:59:59.999999`,
+    });
 
     expect(outcome.chunks).toHaveLength(DAYS);
-    expect(outcome.chunks.every((c) => c.state === 'succeeded')).toBe(true);
+    expect(outcome.chunks.every((c) => c.state === 'succeeded' && c.runId === outcome.runId)).toBe(true);
     expect(outcome.chunks[0]).toMatchObject({ from: FIRST_DAY, to: FIRST_DAY });
     // Each day's chunk read exactly that day's rows: its orders, their lines and payments.
     expect(outcome.chunks.map((c) => c.rows)).toEqual(Array(DAYS).fill(ORDERS_PER_DAY * 4));
+    expect(outcome.rows).toBe(DAYS * ORDERS_PER_DAY * 4);
+    // The progress query went through extract, load and quality, and never counted down.
+    const phases = [...new Set(seen.map((p) => p.phase))].filter((p) => p !== 'planning');
+    expect(phases.every((p) => ['extract', 'load', 'quality', 'succeeded'].includes(p))).toBe(true);
+    const rows = seen.map((p) => p.rows ?? 0);
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
 
-    const midway = seen.filter((p) => p.chunksDone > 0 && p.chunksDone < DAYS);
-    expect(midway.length).toBeGreaterThan(0);
-    const running = seen.map((p) => p.chunks.filter((c) => c.state === 'running').length);
-    expect(Math.max(...running)).toBe(4);
-    const done = seen.map((p) => p.chunksDone);
-    expect(done).toEqual([...done].sort((a, b) => a - b));
-
+    // One backfill run over the whole window, loaded once.
     const { rows: runs } = await deps.warehouse.query(
-      `select status, to_char(window_from at time zone 'UTC', 'YYYY-MM-DD') as day from etl.runs where kind = 'backfill' order by window_from`,
+      `select run_id::int, status, to_char(window_from at time zone 'UTC', 'YYYY-MM-DD') as from,
+              to_char(window_to at time zone 'UTC', 'YYYY-MM-DD') as to
+       from etl.runs where kind = 'backfill'`,
     );
-    expect(runs).toEqual(outcome.chunks.map((c) => ({ status: 'succeeded', day: c.from })));
-    // Merges are idempotent: re-reading the month leaves the warehouse as it was.
-    expect(await starSchemaDigest(deps.warehouse)).toEqual(before);
+    expect(runs).toEqual([{ run_id: outcome.runId, status: 'succeeded', from: FIRST_DAY, to: lastDay }]);
+    // Its parts: one per day and table, and some of them were read at the same time.
+    const { rows: parts } = await deps.warehouse.query(
+      `select started_at, finished_at from etl.run_steps
+       where run_id = $1 and step = 'extract' and target like '%@%' order by started_at`,
+      [outcome.runId],
+    );
+    expect(parts).toHaveLength(DAYS * TEST_TABLES.length);
+    const overlapping = parts.filter((p, i) => i > 0 && p.started_at < parts[i - 1].finished_at);
+    expect(overlapping.length).toBeGreaterThan(0);
+
+    const after = await starSchemaDigest(deps.warehouse);
+    expect(after).not.toEqual(before);
+    expect(after).toEqual(await starSchemaDigest(localDeps.warehouse));
     expect(await factDailyTotals(deps.warehouse)).toEqual(await sourceDailyTotals(writer));
   }, 300_000);
 });
