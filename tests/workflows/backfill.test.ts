@@ -3,61 +3,19 @@ import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeli
 import { type BackfillProgress, backfillProgressQuery } from '../../workflows/definitions.ts';
 import { startBackfill } from '../../workflows/start-workflows.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { SourceWriter } from '../support/source-writer.ts';
 import {
   factDailyTotals,
   sourceDailyTotals,
   starSchemaDigest,
   TEST_TABLES,
 } from '../support/warehouse-checks.ts';
+import { dayAfter, writeDailyOrders } from './support/daily-orders.ts';
 import { startTestWorker, type TestWorker, uniqueId } from './support/temporal-harness.ts';
 
 const FIRST_DAY = '2026-10-01';
 const DAYS = 30;
 const ORDERS_PER_DAY = 3;
-
-const dayAfter = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-/** Orders, lines and payments written on each of the days, with updated_at pinned to that day. */
-async function writeDailyOrders(writer: SourceWriter): Promise<void> {
-  const shop = await seedSmallShop(writer);
-  for (let d = 0; d < DAYS; d++) {
-    for (let i = 0; i < ORDERS_PER_DAY; i++) {
-      const at = `${dayAfter(FIRST_DAY, d)} ${String(8 + i * 5).padStart(2, '0')}:15:00.000000`;
-      const stamps = { created_at: at, updated_at: at };
-      const orderId = await writer.insert('orders', 'orders', {
-        customer_id: shop.customers[i % 2],
-        employee_id: shop.employees[i % 2],
-        status: 'paid',
-        subtotal_amount: '400.00',
-        discount_amount: '0.00',
-        total_amount: '400.00',
-        ...stamps,
-      });
-      for (const productId of shop.products) {
-        await writer.insert('orders', 'order_items', {
-          order_id: orderId,
-          product_id: productId,
-          quantity: 1 + d,
-          unit_price: '200.00',
-          discount_amount: '0.00',
-          ...stamps,
-        });
-      }
-      await writer.insert('payments', 'payments', {
-        order_id: orderId,
-        amount: '400.00',
-        currency: 'UAH',
-        method: i === 0 ? 'card' : 'apple_pay',
-        status: 'succeeded',
-        psp_reference: `psp-${orderId}`,
-        idempotency_key: `idem-${orderId}`,
-        ...stamps,
-      });
-    }
-  }
-}
 
 describe('backfill through Temporal', () => {
   let scratch: Scratch;
@@ -72,7 +30,7 @@ describe('backfill through Temporal', () => {
     scratch = await createScratch();
     local = await createScratch({ sourcesOf: scratch });
     writer = new SourceWriter(scratch.config);
-    await writeDailyOrders(writer);
+    await writeDailyOrders(writer, { firstDay: FIRST_DAY, days: DAYS, ordersPerDay: ORDERS_PER_DAY });
     deps = createPipelineDeps(scratch.config);
     localDeps = createPipelineDeps(local.config);
     worker = await startTestWorker(scratch.config);
