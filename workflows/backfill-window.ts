@@ -42,7 +42,7 @@ export interface BackfillOutcome {
 
 /**
  * A backfill as one run over its window, the way `etl backfill --local` runs it, with the reading
- * split: every day chunk of every table is read side by side into the run's batch tables (reads of
+ * split: the chunks (consecutive days, each read for every table) are read side by side into the run's batch tables (reads of
  * the sources never conflict), then the merge, the delete reconciliation, the models and the DQ gate
  * run once. Nothing waits on the run lock, and the progress says what really happens: chunks
  * extracting, waiting for the load, loading. A killed worker's parts are retried by Temporal; parts
@@ -63,7 +63,7 @@ export async function backfillInOneLoad(input: BackfillInput): Promise<BackfillO
   let cancelReason = '';
   let extractStarted = 0;
   let extractSeconds = 0;
-  /** Rows per part (`table@day`), as the part activities report them. */
+  /** Rows per chunk (by its first day), as its part activity reports them. */
   const partRows = new Map<string, number>();
   const chunkByDay = new Map<string, BackfillChunkProgress>();
 
@@ -80,14 +80,11 @@ export async function backfillInOneLoad(input: BackfillInput): Promise<BackfillO
     progress.cancelRequested = true;
     cancelReason ||= cancel?.reason || 'cancel signal';
   });
-  setHandler(partRowsSignal, ({ table, from, rows }) => {
+  setHandler(partRowsSignal, ({ from, rows }) => {
     const chunk = chunkByDay.get(from);
-    if (chunk?.state !== 'extracting') return;
-    const key = `${table}@${from}`;
-    const before = partRows.get(key) ?? 0;
-    if (rows <= before) return;
-    partRows.set(key, rows);
-    chunk.rows += rows - before;
+    if (chunk?.state !== 'extracting' || rows <= chunk.rows) return;
+    chunk.rows = rows;
+    partRows.set(from, rows);
     refresh();
   });
   setHandler(transformStepSignal, ({ step }) => {
@@ -203,9 +200,9 @@ export async function backfillInOneLoad(input: BackfillInput): Promise<BackfillO
 }
 
 /**
- * Every (chunk, table) part, chunk by chunk, `parallelism × extractParallelism` at once. After a
- * failure or a cancel request no new part starts and the ones under way are awaited, so none outlives
- * the run.
+ * Every chunk as one part activity reading its slice of each table, `parallelism × extractParallelism`
+ * at once. After a failure or a cancel request no new part starts and the ones under way are awaited,
+ * so none outlives the run.
  */
 async function extractParts(
   runId: number,
@@ -214,31 +211,26 @@ async function extractParts(
   progress: BackfillProgress,
   partRows: Map<string, number>,
   refresh: () => void,
-): Promise<PartResult[]> {
-  const queue = plan.chunks.flatMap((chunk, index) =>
-    tables.map((table) => ({ chunk, entry: progress.chunks[index]!, table })),
-  );
-  const remaining = new Map(progress.chunks.map((c) => [c.from, tables.length]));
-  const results: PartResult[] = [];
+): Promise<PartResult> {
+  const queue = plan.chunks.map((chunk, index) => ({ chunk, entry: progress.chunks[index]! }));
+  const results: PartResult = [];
   let failure: unknown;
   const lane = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       if (failure !== undefined || progress.cancelRequested) return;
-      const { chunk, entry, table } = next;
+      const { chunk, entry } = next;
       entry.state = 'extracting';
+      refresh();
       try {
-        const result = await extractActivities.extractWindowPart({
+        const read = await extractActivities.extractWindowPart({
           runId,
-          table,
+          tables,
           part: { from: chunk.from, windowFrom: chunk.windowFrom, windowTo: chunk.windowTo },
         });
-        results.push(result);
-        const key = `${table}@${chunk.from}`;
-        entry.rows += result.rows - (partRows.get(key) ?? 0);
-        partRows.set(key, result.rows);
-        const left = remaining.get(chunk.from)! - 1;
-        remaining.set(chunk.from, left);
-        if (left === 0) entry.state = 'waiting';
+        results.push(...read);
+        entry.rows = read.reduce((sum, r) => sum + r.rows, 0);
+        partRows.set(chunk.from, entry.rows);
+        entry.state = 'waiting';
         refresh();
       } catch (error) {
         entry.state = 'failed';

@@ -93,8 +93,8 @@ export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 /** From the extract activity to its workflow: rows in the batch so far. */
 export const extractRowsSignal = defineSignal<[{ table: string; rows: number }]>('extractRows');
 
-/** From a backfill part's extract to its workflow: rows of one table's day part so far. */
-export const partRowsSignal = defineSignal<[{ table: string; from: string; rows: number }]>('partRows');
+/** From a backfill part's extract to its workflow: rows of the part (over its tables) so far. */
+export const partRowsSignal = defineSignal<[{ from: string; rows: number }]>('partRows');
 
 /** From the transform activity to its workflow: the target it started. */
 export const transformStepSignal = defineSignal<[{ step: string }]>('transformStep');

@@ -44,7 +44,7 @@ describe('backfill through Temporal', () => {
     await scratch?.drop();
   });
 
-  it('re-reads 30 days as one run: day parts side by side, one load, the warehouse --local leaves', async () => {
+  it('re-reads 30 days as one run: chunks side by side, one load, the warehouse --local leaves', async () => {
     await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
     await runPipeline(localDeps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
     // Changed in the sources with updated_at kept inside the window: only a backfill sees it.
@@ -78,11 +78,14 @@ describe('backfill through Temporal', () => {
       windowTo: `${lastDay} 23:59:59.999999`,
     });
 
-    expect(outcome.chunks).toHaveLength(DAYS);
+    // 4 lanes: about two chunks each, of whole days (30 days → 7 chunks of 4 days and one of 2).
+    expect(outcome.chunks).toHaveLength(8);
     expect(outcome.chunks.every((c) => c.state === 'succeeded' && c.runId === outcome.runId)).toBe(true);
-    expect(outcome.chunks[0]).toMatchObject({ from: FIRST_DAY, to: FIRST_DAY });
-    // Each day's chunk read exactly that day's rows: its orders, their lines and payments.
-    expect(outcome.chunks.map((c) => c.rows)).toEqual(Array(DAYS).fill(ORDERS_PER_DAY * 4));
+    expect(outcome.chunks[0]).toMatchObject({ from: FIRST_DAY, to: dayAfter(FIRST_DAY, 3) });
+    expect(outcome.chunks[7]).toMatchObject({ from: dayAfter(FIRST_DAY, 28), to: lastDay });
+    // Each chunk read exactly its days' rows: their orders, the orders' lines and payments.
+    const perDay = ORDERS_PER_DAY * 4;
+    expect(outcome.chunks.map((c) => c.rows)).toEqual([...Array(7).fill(4 * perDay), 2 * perDay]);
     expect(outcome.rows).toBe(DAYS * ORDERS_PER_DAY * 4);
     // The progress query went through extract, load and quality, and never counted down.
     const phases = [...new Set(seen.map((p) => p.phase))].filter((p) => p !== 'planning');
@@ -97,13 +100,13 @@ describe('backfill through Temporal', () => {
        from etl.runs where kind = 'backfill'`,
     );
     expect(runs).toEqual([{ run_id: outcome.runId, status: 'succeeded', from: FIRST_DAY, to: lastDay }]);
-    // Its parts: one per day and table, and some of them were read at the same time.
+    // Its parts: one per chunk and table, and some of them were read at the same time.
     const { rows: parts } = await deps.warehouse.query(
       `select started_at, finished_at from etl.run_steps
        where run_id = $1 and step = 'extract' and target like '%@%' order by started_at`,
       [outcome.runId],
     );
-    expect(parts).toHaveLength(DAYS * TEST_TABLES.length);
+    expect(parts).toHaveLength(8 * TEST_TABLES.length);
     const overlapping = parts.filter((p, i) => i > 0 && p.started_at < parts[i - 1].finished_at);
     expect(overlapping.length).toBeGreaterThan(0);
 

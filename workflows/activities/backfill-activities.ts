@@ -18,7 +18,7 @@ import { withPulse } from './activity-pulse.ts';
 
 /**
  * A backfill as one run over its window (workflows/backfill-window.ts): the run's batch tables made
- * once, then its day parts read side by side into them, then the extract steps the transform reads.
+ * once, then its parts read side by side into them, then the extract steps the transform reads.
  */
 export function createBackfillActivities(deps: ActivityDeps) {
   return {
@@ -27,15 +27,26 @@ export function createBackfillActivities(deps: ActivityDeps) {
       await prepareWindowBatches(deps.pipeline, valid.runId, resolveTables(deps, valid.tables));
     }),
 
-    /** One day part of one table; a part read before (by a worker since killed) is not read again. */
-    extractWindowPart: classifyFailures(async (input: WindowPartInput): Promise<WindowPartResult> => {
+    /**
+     * One part (consecutive day chunks) of every table, one table after another: an activity costs
+     * the orchestration about as much as reading a small table's day, so parts are few and each reads
+     * its tables' slices. A table's slice read before (by a worker since killed) is not read again.
+     */
+    extractWindowPart: classifyFailures(async (input: WindowPartInput): Promise<WindowPartResult[]> => {
       const valid = parseInput(windowPartInputSchema, input, 'backfill part');
-      const [table] = resolveTables(deps, [valid.table]);
-      return withPulse(deps.pipeline, valid.runId, partRowsSignal, (pulse) =>
-        extractWindowPart(deps.pipeline, table!, valid.runId, valid.part, (rows) =>
-          pulse.report({ table: valid.table, from: valid.part.from, rows }),
-        ),
-      );
+      const tables = resolveTables(deps, valid.tables);
+      return withPulse(deps.pipeline, valid.runId, partRowsSignal, async (pulse) => {
+        const results: WindowPartResult[] = [];
+        let rowsBefore = 0;
+        for (const table of tables) {
+          const result = await extractWindowPart(deps.pipeline, table, valid.runId, valid.part, (rows) =>
+            pulse.report({ from: valid.part.from, rows: rowsBefore + rows }),
+          );
+          results.push(result);
+          rowsBefore += result.rows;
+        }
+        return results;
+      });
     }),
 
     recordWindowExtract: classifyFailures(async (input: WindowExtractInput): Promise<number> => {
