@@ -1,6 +1,7 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { type BackfillProgress, backfillProgressQuery } from '../../workflows/definitions.ts';
+import { type BackfillProgress, backfillProgressQuery, cancelSignal } from '../../workflows/definitions.ts';
 import { startBackfill } from '../../workflows/start-workflows.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { SourceWriter } from '../support/source-writer.ts';
@@ -114,5 +115,38 @@ describe('backfill through Temporal', () => {
     expect(after).not.toEqual(before);
     expect(after).toEqual(await starSchemaDigest(localDeps.warehouse));
     expect(await factDailyTotals(deps.warehouse)).toEqual(await sourceDailyTotals(writer));
+  }, 300_000);
+
+  it('stops on the cancel signal: the run recorded failed, its batches dropped, nothing applied', async () => {
+    const before = await starSchemaDigest(deps.warehouse);
+    const lastDay = dayAfter(FIRST_DAY, DAYS - 1);
+    const started = await startBackfill(
+      worker.temporal.client,
+      { from: FIRST_DAY, to: lastDay },
+      { taskQueue: worker.taskQueue, workflowId: uniqueId('etl-backfill-cancel') },
+    );
+    await started.handle.signal(cancelSignal, { reason: 'test asked' });
+    const failure = await started.handle.result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(
+      /^backfill cancelled .*: test asked$/,
+    );
+    const progress = await started.handle.query(backfillProgressQuery);
+    expect(progress.phase).toBe('cancelled');
+    expect(progress.chunks.filter((c) => c.state === 'extracting')).toEqual([]);
+
+    const { rows: runs } = await deps.warehouse.query(
+      `select status, error from etl.runs where run_id = $1`,
+      [progress.runId],
+    );
+    expect(runs).toEqual([
+      { status: 'failed', error: expect.stringMatching(/^cancelled before .*: test asked$/) },
+    ]);
+    const { rows: batches } = await deps.warehouse.query(
+      `select count(*)::int as n from pg_tables where schemaname = 'stg' and tablename ~ $1`,
+      [`__r${progress.runId}$`],
+    );
+    expect(batches[0].n).toBe(0);
+    expect(await starSchemaDigest(deps.warehouse)).toEqual(before);
   }, 300_000);
 });
