@@ -113,7 +113,7 @@ for (const scale of scales) {
       let started = performance.now();
       const run = await startDailyPipeline(
         temporal.client,
-        {},
+        { extractParallelism: scratch.config.ETL_EXTRACT_PARALLELISM }, // as `etl run` starts it
         { taskQueue, workflowId: `bench-run-${process.pid}-${scale}-${round}` },
       );
       await run.handle.result();
