@@ -18,5 +18,13 @@ export {
 } from './source-tables.ts';
 export { type EtlStatus, etlStatus } from './status.ts';
 export { type ExtractTableInput, type ExtractTableResult, extractTable } from './steps/extract-table.ts';
+export {
+  extractWindowPart,
+  partTarget,
+  prepareWindowBatches,
+  recordWindowExtract,
+  type WindowPart,
+  type WindowPartResult,
+} from './steps/extract-window-part.ts';
 export { type TransformInput, type TransformResult, transform } from './steps/transform.ts';
 export { effectiveModes, onCdcPath, onWatermarkPath } from './table-modes.ts';

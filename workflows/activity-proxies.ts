@@ -25,7 +25,10 @@ const QUICK_RETRY: RetryPolicy = {
 
 /** Bookkeeping on etl.runs and planning: short, idempotent. */
 export const runActivities = proxyActivities<
-  Pick<EtlActivities, 'beginPipelineRun' | 'finishPipelineRun' | 'planBackfill'>
+  Pick<
+    EtlActivities,
+    'beginPipelineRun' | 'finishPipelineRun' | 'planBackfill' | 'prepareWindowExtract' | 'recordWindowExtract'
+  >
 >({ startToCloseTimeout: '2 minutes', retry: QUICK_RETRY });
 
 /**
@@ -33,7 +36,9 @@ export const runActivities = proxyActivities<
  * (the activity beats every few seconds) rather than by the start-to-close timeout. The workflow waits
  * for a cancelled extract to stop, so a cancelled run is finalised only once nothing writes to it.
  */
-export const extractActivities = proxyActivities<Pick<EtlActivities, 'extractSourceTable'>>({
+export const extractActivities = proxyActivities<
+  Pick<EtlActivities, 'extractSourceTable' | 'extractWindowPart'>
+>({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '20 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

@@ -4,33 +4,31 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   ParentClosePolicy,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { runActivities } from './activity-proxies.ts';
 import { backfillChunk } from './backfill-chunk.ts';
-import {
-  type BackfillChunkProgress,
-  type BackfillProgress,
-  backfillProgressQuery,
-  cancelSignal,
-} from './definitions.ts';
+import { type BackfillOutcome, backfillInOneLoad } from './backfill-window.ts';
+import { type BackfillProgress, backfillProgressQuery, cancelSignal } from './definitions.ts';
 import { failureMessage } from './failure-message.ts';
 import { RUN_CANCELLED } from './pipeline-run.ts';
 import type { BackfillInput } from './schemas.ts';
 
-export interface BackfillOutcome {
-  workflowId: string;
-  chunks: BackfillChunkProgress[];
-  seconds: number;
-}
+export type { BackfillOutcome } from './backfill-window.ts';
+
+/** Backfills started since this patch load their window once (backfill-window.ts). */
+export const ONE_LOAD_PATCH = 'backfill-one-load';
 
 /**
- * Re-reads a date range: split into chunks of whole days, each a child workflow running one backfill
+ * Re-reads a date range. New backfills run as one load (backfill-window.ts); histories from before
+ * the patch replay the old way below: chunks of whole days, each a child workflow running one backfill
  * run, `parallelism` at once. A failed chunk does not stop the others; the backfill fails at the end
  * naming the failed chunks, which a second backfill of the same range repeats (merges are idempotent).
  */
 export async function backfill(input: BackfillInput): Promise<BackfillOutcome> {
+  if (patched(ONE_LOAD_PATCH)) return backfillInOneLoad(input);
   const started = Date.now();
   const progress: BackfillProgress = {
     phase: 'planning',

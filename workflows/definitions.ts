@@ -36,25 +36,47 @@ export interface PipelineRunProgress {
   error: string | null;
 }
 
-export type ChunkState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * `running` is a chunk run as its own child workflow (backfills started before the one-load patch);
+ * a one-load backfill's chunk is `extracting`, then `waiting` for the others, then `loading` with them.
+ */
+export type ChunkState =
+  | 'pending'
+  | 'running'
+  | 'extracting'
+  | 'waiting'
+  | 'loading'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled';
 
 export interface BackfillChunkProgress {
   workflowId: string;
   from: string;
   to: string;
   state: ChunkState;
-  /** The chunk's warehouse run id and rows extracted, once it succeeded. */
+  /** The chunk's warehouse run id (the backfill's one run, once loading) and its rows extracted so far. */
   runId: number | null;
   rows: number;
 }
 
 export interface BackfillProgress {
-  phase: 'planning' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** `running`: chunks as child workflows (before the one-load patch); then extract → load → quality. */
+  phase: 'planning' | 'running' | 'extract' | 'load' | 'quality' | 'succeeded' | 'failed' | 'cancelled';
   chunksTotal: number;
+  /** Chunks whose rows are in the warehouse (a one-load backfill's all at once, when its load commits). */
   chunksDone: number;
   chunksFailed: number;
   chunks: BackfillChunkProgress[];
   cancelRequested: boolean;
+  /** One-load backfills: the run (etl.runs) that loads the window. */
+  runId?: number | null;
+  /** Rows extracted so far, over every chunk. */
+  rows?: number;
+  /** Rows extracted per second since the extracts began (over the whole extract once it ended). */
+  rowsPerSecond?: number;
+  /** The load's current target, e.g. `fact_sales`. */
+  loadStep?: string | null;
 }
 
 /** Same query name on every ETL workflow, so the UI and the CLI ask for 'progress' alike. */
@@ -70,6 +92,9 @@ export const cancelSignal = defineSignal<[CancelRequest]>('cancel');
 
 /** From the extract activity to its workflow: rows in the batch so far. */
 export const extractRowsSignal = defineSignal<[{ table: string; rows: number }]>('extractRows');
+
+/** From a backfill part's extract to its workflow: rows of the part (over its tables) so far. */
+export const partRowsSignal = defineSignal<[{ from: string; rows: number }]>('partRows');
 
 /** From the transform activity to its workflow: the target it started. */
 export const transformStepSignal = defineSignal<[{ step: string }]>('transformStep');

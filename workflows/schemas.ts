@@ -34,8 +34,11 @@ export const backfillInputSchema = z
     /** Last day, inclusive. */
     to: day,
     tables: z.array(tableName).default([]),
-    /** Days per chunk; each chunk is one backfill run (default 1). */
-    chunkDays: z.number().int().min(1).max(366).default(1),
+    /**
+     * Days per chunk, each chunk read by one activity (default: the window in about twice as many
+     * chunks as run at once, since each activity costs the orchestration a round trip).
+     */
+    chunkDays: z.number().int().min(1).max(366).optional(),
     /** Chunks running at once (default 4). */
     parallelism: z.number().int().min(1).max(32).default(4),
     extractParallelism,
@@ -128,6 +131,33 @@ export const backfillChunkInputSchema = z.strictObject({
   extractParallelism,
 });
 export type BackfillChunkInput = z.input<typeof backfillChunkInputSchema>;
+
+/** The run a backfill loads once, with its tables and window; `parts` once every part is read. */
+export const windowExtractInputSchema = z.strictObject({
+  runId: z.number().int().positive(),
+  tables: z.array(tableName).min(1),
+  windowFrom: utcTimestamp,
+  windowTo: utcTimestamp,
+  parts: z
+    .array(
+      z.strictObject({
+        table: tableName,
+        from: day,
+        rows: z.number().int().nonnegative(),
+        read: z.boolean(),
+      }),
+    )
+    .default([]),
+});
+export type WindowExtractInput = z.input<typeof windowExtractInputSchema>;
+
+/** One part of a backfill run (consecutive day chunks), read for each of its tables. */
+export const windowPartInputSchema = z.strictObject({
+  runId: z.number().int().positive(),
+  tables: z.array(tableName).min(1),
+  part: z.strictObject({ from: day, windowFrom: utcTimestamp, windowTo: utcTimestamp }),
+});
+export type WindowPartInput = z.input<typeof windowPartInputSchema>;
 
 /** Parses with a schema; the message names the field, for ApplicationFailure and CLI errors alike. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {

@@ -49,9 +49,11 @@ export async function runThroughTemporal(out: Output, request: EtlRequest, detac
     } else if (request.tables.length === 1) {
       started = await startTablePipeline(temporal.client, { table: tables[0]! }, options);
     } else {
+      // As many tables at once as --local extracts: the workflow's own default (1) made `etl run`
+      // wait one Temporal round trip per table in turn.
       started = await startDailyPipeline(
         temporal.client,
-        { tables: request.tables.length > 0 ? tables : [] },
+        { tables: request.tables.length > 0 ? tables : [], extractParallelism: cfg.ETL_EXTRACT_PARALLELISM },
         options,
       );
     }

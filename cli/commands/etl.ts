@@ -78,7 +78,7 @@ export const etlBackfillCommand = defineCommand({
   },
   checks: [{ holds: (f) => f.from <= f.to, flag: 'from', message: 'must not be after --to' }, detachNotLocal],
   notes: [
-    'Through Temporal by default: one child run per day, 4 at once (workflow id etl-backfill-<from>-<to>-<tables>).',
+    'Through Temporal by default: one run; its chunks of days extract 4 at once, then one load and DQ gate (workflow id etl-backfill-<from>-<to>-<tables>).',
   ],
   async run(flags, out) {
     const window = { windowFrom: `${flags.from} 00:00:00.000000`, windowTo: `${flags.to} 23:59:59.999999` };

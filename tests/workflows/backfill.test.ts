@@ -1,86 +1,58 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { type BackfillProgress, backfillProgressQuery } from '../../workflows/definitions.ts';
+import { type BackfillProgress, backfillProgressQuery, cancelSignal } from '../../workflows/definitions.ts';
 import { startBackfill } from '../../workflows/start-workflows.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { SourceWriter } from '../support/source-writer.ts';
 import {
   factDailyTotals,
   sourceDailyTotals,
   starSchemaDigest,
   TEST_TABLES,
 } from '../support/warehouse-checks.ts';
+import { dayAfter, writeDailyOrders } from './support/daily-orders.ts';
 import { startTestWorker, type TestWorker, uniqueId } from './support/temporal-harness.ts';
 
 const FIRST_DAY = '2026-10-01';
 const DAYS = 30;
 const ORDERS_PER_DAY = 3;
 
-const dayAfter = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-/** Orders, lines and payments written on each of the days, with updated_at pinned to that day. */
-async function writeDailyOrders(writer: SourceWriter): Promise<void> {
-  const shop = await seedSmallShop(writer);
-  for (let d = 0; d < DAYS; d++) {
-    for (let i = 0; i < ORDERS_PER_DAY; i++) {
-      const at = `${dayAfter(FIRST_DAY, d)} ${String(8 + i * 5).padStart(2, '0')}:15:00.000000`;
-      const stamps = { created_at: at, updated_at: at };
-      const orderId = await writer.insert('orders', 'orders', {
-        customer_id: shop.customers[i % 2],
-        employee_id: shop.employees[i % 2],
-        status: 'paid',
-        subtotal_amount: '400.00',
-        discount_amount: '0.00',
-        total_amount: '400.00',
-        ...stamps,
-      });
-      for (const productId of shop.products) {
-        await writer.insert('orders', 'order_items', {
-          order_id: orderId,
-          product_id: productId,
-          quantity: 1 + d,
-          unit_price: '200.00',
-          discount_amount: '0.00',
-          ...stamps,
-        });
-      }
-      await writer.insert('payments', 'payments', {
-        order_id: orderId,
-        amount: '400.00',
-        currency: 'UAH',
-        method: i === 0 ? 'card' : 'apple_pay',
-        status: 'succeeded',
-        psp_reference: `psp-${orderId}`,
-        idempotency_key: `idem-${orderId}`,
-        ...stamps,
-      });
-    }
-  }
-}
-
 describe('backfill through Temporal', () => {
   let scratch: Scratch;
+  /** A second warehouse on the same sources, backfilled with the --local runner. */
+  let local: Scratch;
   let writer: SourceWriter;
   let worker: TestWorker;
   let deps: PipelineDeps;
+  let localDeps: PipelineDeps;
 
   beforeAll(async () => {
     scratch = await createScratch();
+    local = await createScratch({ sourcesOf: scratch });
     writer = new SourceWriter(scratch.config);
-    await writeDailyOrders(writer);
+    await writeDailyOrders(writer, { firstDay: FIRST_DAY, days: DAYS, ordersPerDay: ORDERS_PER_DAY });
     deps = createPipelineDeps(scratch.config);
+    localDeps = createPipelineDeps(local.config);
     worker = await startTestWorker(scratch.config);
   });
   afterAll(async () => {
     await worker?.stop();
     await deps?.close();
+    await localDeps?.close();
     await writer?.close();
+    await local?.drop();
     await scratch?.drop();
   });
 
-  it('re-reads 30 days as 30 chunk runs, 4 at once, reporting chunks done while it runs', async () => {
+  it('re-reads 30 days as one run: chunks side by side, one load, the warehouse --local leaves', async () => {
     await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    await runPipeline(localDeps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    // Changed in the sources with updated_at kept inside the window: only a backfill sees it.
+    await writer.exec(
+      'orders',
+      'update order_items set quantity = quantity + 100, updated_at = updated_at where quantity % 7 = 0',
+    );
     const before = await starSchemaDigest(deps.warehouse);
 
     const lastDay = dayAfter(FIRST_DAY, DAYS - 1);
@@ -99,26 +71,82 @@ describe('backfill through Temporal', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const outcome = await result;
+    await runPipeline(localDeps, {
+      tables: TEST_TABLES,
+      kind: 'backfill',
+      trigger: 'test',
+      windowFrom: `${FIRST_DAY} 00:00:00.000000`,
+      windowTo: `${lastDay} 23:59:59.999999`,
+    });
 
-    expect(outcome.chunks).toHaveLength(DAYS);
-    expect(outcome.chunks.every((c) => c.state === 'succeeded')).toBe(true);
-    expect(outcome.chunks[0]).toMatchObject({ from: FIRST_DAY, to: FIRST_DAY });
-    // Each day's chunk read exactly that day's rows: its orders, their lines and payments.
-    expect(outcome.chunks.map((c) => c.rows)).toEqual(Array(DAYS).fill(ORDERS_PER_DAY * 4));
+    // 4 lanes: about two chunks each, of whole days (30 days → 7 chunks of 4 days and one of 2).
+    expect(outcome.chunks).toHaveLength(8);
+    expect(outcome.chunks.every((c) => c.state === 'succeeded' && c.runId === outcome.runId)).toBe(true);
+    expect(outcome.chunks[0]).toMatchObject({ from: FIRST_DAY, to: dayAfter(FIRST_DAY, 3) });
+    expect(outcome.chunks[7]).toMatchObject({ from: dayAfter(FIRST_DAY, 28), to: lastDay });
+    // Each chunk read exactly its days' rows: their orders, the orders' lines and payments.
+    const perDay = ORDERS_PER_DAY * 4;
+    expect(outcome.chunks.map((c) => c.rows)).toEqual([...Array(7).fill(4 * perDay), 2 * perDay]);
+    expect(outcome.rows).toBe(DAYS * ORDERS_PER_DAY * 4);
+    // The progress query went through extract, load and quality, and never counted down.
+    const phases = [...new Set(seen.map((p) => p.phase))].filter((p) => p !== 'planning');
+    expect(phases.every((p) => ['extract', 'load', 'quality', 'succeeded'].includes(p))).toBe(true);
+    const rows = seen.map((p) => p.rows ?? 0);
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
 
-    const midway = seen.filter((p) => p.chunksDone > 0 && p.chunksDone < DAYS);
-    expect(midway.length).toBeGreaterThan(0);
-    const running = seen.map((p) => p.chunks.filter((c) => c.state === 'running').length);
-    expect(Math.max(...running)).toBe(4);
-    const done = seen.map((p) => p.chunksDone);
-    expect(done).toEqual([...done].sort((a, b) => a - b));
+    // One backfill run over the whole window, loaded once.
+    const { rows: runs } = await deps.warehouse.query(
+      `select run_id::int, status, to_char(window_from at time zone 'UTC', 'YYYY-MM-DD') as from,
+              to_char(window_to at time zone 'UTC', 'YYYY-MM-DD') as to
+       from etl.runs where kind = 'backfill'`,
+    );
+    expect(runs).toEqual([{ run_id: outcome.runId, status: 'succeeded', from: FIRST_DAY, to: lastDay }]);
+    // Its parts: one per chunk and table, and some of them were read at the same time.
+    const { rows: parts } = await deps.warehouse.query(
+      `select started_at, finished_at from etl.run_steps
+       where run_id = $1 and step = 'extract' and target like '%@%' order by started_at`,
+      [outcome.runId],
+    );
+    expect(parts).toHaveLength(8 * TEST_TABLES.length);
+    const overlapping = parts.filter((p, i) => i > 0 && p.started_at < parts[i - 1].finished_at);
+    expect(overlapping.length).toBeGreaterThan(0);
+
+    const after = await starSchemaDigest(deps.warehouse);
+    expect(after).not.toEqual(before);
+    expect(after).toEqual(await starSchemaDigest(localDeps.warehouse));
+    expect(await factDailyTotals(deps.warehouse)).toEqual(await sourceDailyTotals(writer));
+  }, 300_000);
+
+  it('stops on the cancel signal: the run recorded failed, its batches dropped, nothing applied', async () => {
+    const before = await starSchemaDigest(deps.warehouse);
+    const lastDay = dayAfter(FIRST_DAY, DAYS - 1);
+    const started = await startBackfill(
+      worker.temporal.client,
+      { from: FIRST_DAY, to: lastDay },
+      { taskQueue: worker.taskQueue, workflowId: uniqueId('etl-backfill-cancel') },
+    );
+    await started.handle.signal(cancelSignal, { reason: 'test asked' });
+    const failure = await started.handle.result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(String((failure as WorkflowFailedError).cause?.message)).toMatch(
+      /^backfill cancelled .*: test asked$/,
+    );
+    const progress = await started.handle.query(backfillProgressQuery);
+    expect(progress.phase).toBe('cancelled');
+    expect(progress.chunks.filter((c) => c.state === 'extracting')).toEqual([]);
 
     const { rows: runs } = await deps.warehouse.query(
-      `select status, to_char(window_from at time zone 'UTC', 'YYYY-MM-DD') as day from etl.runs where kind = 'backfill' order by window_from`,
+      `select status, error from etl.runs where run_id = $1`,
+      [progress.runId],
     );
-    expect(runs).toEqual(outcome.chunks.map((c) => ({ status: 'succeeded', day: c.from })));
-    // Merges are idempotent: re-reading the month leaves the warehouse as it was.
+    expect(runs).toEqual([
+      { status: 'failed', error: expect.stringMatching(/^cancelled before .*: test asked$/) },
+    ]);
+    const { rows: batches } = await deps.warehouse.query(
+      `select count(*)::int as n from pg_tables where schemaname = 'stg' and tablename ~ $1`,
+      [`__r${progress.runId}$`],
+    );
+    expect(batches[0].n).toBe(0);
     expect(await starSchemaDigest(deps.warehouse)).toEqual(before);
-    expect(await factDailyTotals(deps.warehouse)).toEqual(await sourceDailyTotals(writer));
   }, 300_000);
 });

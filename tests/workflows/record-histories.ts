@@ -48,8 +48,9 @@ try {
     { from: '2026-10-01', to: '2026-10-03', parallelism: 2 },
     options('etl-backfill'),
   );
-  await save('backfill', backfill.handle);
-  await save('backfill-chunk', client.workflow.getHandle(`${backfill.workflowId}-chunk-2026-10-02`));
+  // backfill.json and backfill-chunk.json are kept as recorded before the one-load patch (a chunk
+  // workflow per day): they prove the old branch of workflows/backfill.ts still replays.
+  await save('backfill-one-load', backfill.handle);
 
   const cancelled = await startDailyPipeline(client, {}, options('etl-daily-cancelled'));
   await cancelled.handle.signal(cancelSignal, { reason: 'recording a cancelled run' });

@@ -16,6 +16,7 @@ describe('recorded workflow histories', () => {
       expect.arrayContaining([
         'backfill.json',
         'backfill-chunk.json',
+        'backfill-one-load.json',
         'daily-pipeline.json',
         'table-pipeline.json',
       ]),

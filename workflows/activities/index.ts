@@ -1,5 +1,6 @@
 import type { PipelineDeps, SourceTable } from '../../pipeline/index.ts';
 import { activityDeps } from './activity-context.ts';
+import { createBackfillActivities } from './backfill-activities.ts';
 import { createExtractActivities } from './extract-activities.ts';
 import { createPlanningActivities } from './planning-activities.ts';
 import { createQualityActivities } from './quality-activities.ts';
@@ -21,6 +22,7 @@ export function createActivities(pipeline: PipelineDeps, options: ActivityOption
     ...createRunActivities(deps),
     ...createPlanningActivities(deps),
     ...createExtractActivities(deps),
+    ...createBackfillActivities(deps),
     ...createTransformActivities(deps),
     ...createQualityActivities(deps),
   };

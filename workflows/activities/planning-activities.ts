@@ -28,13 +28,27 @@ export function splitIntoChunks(from: string, to: string, chunkDays: number): Ba
   return chunks;
 }
 
+/**
+ * Days per chunk when the caller names none: about two chunks per lane, so a slow chunk does not keep
+ * the others waiting long while the activities stay few (each costs a round trip to Temporal).
+ */
+export function autoChunkDays(from: string, to: string, lanes: number): number {
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
+  return Math.max(1, Math.ceil(days / (lanes * 2)));
+}
+
 /** Validation and date arithmetic for a backfill, kept out of the workflow code. */
 export function createPlanningActivities(deps: ActivityDeps) {
   return {
     planBackfill: classifyFailures(async (input: BackfillInput): Promise<BackfillPlan> => {
       const valid = parseInput(backfillInputSchema, input, 'backfill');
       return {
-        chunks: splitIntoChunks(valid.from, valid.to, valid.chunkDays),
+        chunks: splitIntoChunks(
+          valid.from,
+          valid.to,
+          valid.chunkDays ??
+            autoChunkDays(valid.from, valid.to, valid.parallelism * valid.extractParallelism),
+        ),
         tables: resolveTables(deps, valid.tables).map(qualifiedName),
         parallelism: valid.parallelism,
         extractParallelism: valid.extractParallelism,

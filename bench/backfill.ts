@@ -1,0 +1,147 @@
+/**
+ * `npm run bench:backfill [-- --scales 1,10] [--rounds 1] [--windows 30,365]`: per scale, on one
+ * seeded warehouse (scratch databases, after a first full load): each window backfilled through
+ * Temporal (a worker in this process, the backfill workflow) and with the --local runner, round after
+ * round interleaved; then `etl run` through Temporal (the daily workflow) against `runPipeline` with
+ * nothing new to read, which is the orchestration's overhead alone. Prints medians and the ratios
+ * issue #20 targets (Temporal/--local ≤ 1.0 for 30 days, < 1 for 365; etl run within 0.3 s).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { NativeConnection } from '@temporalio/worker';
+import { z } from 'zod';
+import { REPO_ROOT } from '../core/paths.ts';
+import { seedDemoData } from '../demo/index.ts';
+import { createScratch } from '../ops/scratch/scratch-databases.ts';
+import { createPipelineDeps, runPipeline, SOURCE_TABLES } from '../pipeline/index.ts';
+import type { BackfillOutcome } from '../workflows/backfill.ts';
+import { connectTemporal } from '../workflows/client.ts';
+import { startBackfill, startDailyPipeline } from '../workflows/start-workflows.ts';
+import { createEtlWorker } from '../workflows/worker.ts';
+
+const BENCH_ANCHOR_DAY = '2025-06-15';
+
+const { values } = parseArgs({
+  options: { scales: { type: 'string' }, rounds: { type: 'string' }, windows: { type: 'string' } },
+  strict: true,
+});
+const list = (fallback: string, max: number) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text) => text.split(',').map(Number))
+    .pipe(z.array(z.number().int().positive().max(max)).min(1));
+const scales = list('1', 100).parse(values.scales);
+const windows = list('30,365', 366).parse(values.windows);
+const rounds = z.coerce.number().int().min(1).max(7).default(1).parse(values.rounds);
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const results = [];
+
+for (const scale of scales) {
+  process.stderr.write(`\n== scale ${scale}: seeding scratch databases, then a first full load\n`);
+  const scratch = await createScratch();
+  const deps = createPipelineDeps(scratch.config);
+  const connection = await NativeConnection.connect({ address: scratch.config.TEMPORAL_ADDRESS });
+  const taskQueue = `bench-backfill-${process.pid}-${scale}`;
+  const worker = await createEtlWorker({
+    connection,
+    namespace: scratch.config.TEMPORAL_NAMESPACE,
+    taskQueue,
+    deps,
+  });
+  const running = worker.run();
+  const temporal = await connectTemporal(scratch.config);
+  try {
+    await seedDemoData(scratch.config, {
+      scale,
+      seed: 'bench',
+      anchorDay: BENCH_ANCHOR_DAY,
+      reset: false,
+      quiet: true,
+    });
+    await new Promise((r) => setTimeout(r, 1500)); // past the extract's safety lag
+    await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
+
+    const figures: Record<string, unknown> = { scale, rounds };
+    const lines = [`scale ${scale}, median of ${rounds} round${rounds > 1 ? 's' : ''}`];
+    for (const days of windows) {
+      const to = BENCH_ANCHOR_DAY;
+      const from = day(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000);
+      const throughTemporal: number[] = [];
+      const local: number[] = [];
+      let rows = 0;
+      for (let round = 1; round <= rounds; round++) {
+        process.stderr.write(`${days}-day backfill through Temporal (round ${round})…\n`);
+        let started = performance.now();
+        const run = await startBackfill(
+          temporal.client,
+          { from, to },
+          { taskQueue, workflowId: `bench-backfill-${process.pid}-${scale}-${days}-${round}` },
+        );
+        const outcome = (await run.handle.result()) as BackfillOutcome;
+        throughTemporal.push((performance.now() - started) / 1000);
+        rows = outcome.rows ?? 0;
+        process.stderr.write(`${days}-day backfill --local (round ${round})…\n`);
+        started = performance.now();
+        await runPipeline(deps, {
+          tables: SOURCE_TABLES,
+          kind: 'backfill',
+          trigger: 'bench',
+          windowFrom: `${from} 00:00:00.000000`,
+          windowTo: `${to} 23:59:59.999999`,
+        });
+        local.push((performance.now() - started) / 1000);
+      }
+      const ratio = median(throughTemporal) / median(local);
+      figures[`backfill${days}`] = { from, to, rows, throughTemporal, local, ratio };
+      lines.push(
+        `  backfill ${days} days (${fmt(rows)} rows): Temporal ${median(throughTemporal).toFixed(2)}s (${fmt(rows / median(throughTemporal))} rows/s), --local ${median(local).toFixed(2)}s (${fmt(rows / median(local))} rows/s) = ${ratio.toFixed(2)}× (goal ${days <= 30 ? '≤ 1.0' : '< 1.0'})`,
+      );
+    }
+
+    const runTemporal: number[] = [];
+    const runLocal: number[] = [];
+    for (let round = 1; round <= Math.max(rounds, 3); round++) {
+      let started = performance.now();
+      const run = await startDailyPipeline(
+        temporal.client,
+        { extractParallelism: scratch.config.ETL_EXTRACT_PARALLELISM }, // as `etl run` starts it
+        { taskQueue, workflowId: `bench-run-${process.pid}-${scale}-${round}` },
+      );
+      await run.handle.result();
+      runTemporal.push((performance.now() - started) / 1000);
+      started = performance.now();
+      await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
+      runLocal.push((performance.now() - started) / 1000);
+    }
+    const overhead = median(runTemporal) - median(runLocal);
+    figures.etlRun = { throughTemporal: runTemporal, local: runLocal, overheadSeconds: overhead };
+    lines.push(
+      `  etl run, nothing new: Temporal ${median(runTemporal).toFixed(2)}s, --local ${median(runLocal).toFixed(2)}s = +${overhead.toFixed(2)}s (goal ≤ 0.3 s)`,
+      '',
+    );
+    results.push(figures);
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    worker.shutdown();
+    await running;
+    await temporal.close();
+    await connection.close();
+    await deps.close();
+    await scratch.drop();
+  }
+}
+
+const dir = join(REPO_ROOT, 'bench/results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `backfill-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`figures written to ${file}\n`);
