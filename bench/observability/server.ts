@@ -33,5 +33,5 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 process.stderr.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
 process.once('SIGTERM', () => {
-  app.close().then(() => process.exit(0));
+  void app.close().then(() => process.exit(0));
 });
