@@ -18,8 +18,30 @@ export function createSalesRepository(url: string, queryTimeoutMs = 10_000) {
   const pool = new pg.Pool({ connectionString: url, max: 8, application_name: 'techmarket-bi' });
   const db = new Kysely<Warehouse>({ dialect: new PostgresDialect({ pool }) });
 
-  /** Runs `work` as the user's role; a user without a page login is refused (403). */
+  /**
+   * Runs `work` as the user's role; a user without a page login is refused (403), a query past the
+   * statement timeout answers 503 (the server's limit, which the client can live with by asking less).
+   */
   async function asUser<T>(
+    authUserId: number,
+    work: (trx: Transaction<Warehouse>) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await runAsUser(authUserId, work);
+    } catch (error) {
+      if ((error as { code?: string }).code === '57014') {
+        throw new HttpError(
+          503,
+          'query_timeout',
+          `the query ran longer than ${queryTimeoutMs} ms: narrow the date range`,
+          { headers: { 'retry-after': '5' } },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async function runAsUser<T>(
     authUserId: number,
     work: (trx: Transaction<Warehouse>) => Promise<T>,
   ): Promise<T> {
