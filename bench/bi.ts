@@ -9,7 +9,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { z } from 'zod';
 import { REPO_ROOT } from '../core/paths.ts';
 import { seedDemoData } from '../demo/index.ts';
@@ -19,7 +18,7 @@ import { buildBiService } from '../services/bi/service.ts';
 import { biSettings } from '../services/bi/settings.ts';
 import { loadSettings } from '../services/shared/index.ts';
 import { testTokenIssuer } from '../tests/support/access-tokens.ts';
-import { createScratch } from '../tests/support/scratch.ts';
+import { createScratch, dropLoginRoles } from '../tests/support/scratch.ts';
 import { TEST_TABLES } from '../tests/support/warehouse-checks.ts';
 import { grantBiAccess } from '../warehouse/index.ts';
 
@@ -157,10 +156,5 @@ try {
 } finally {
   await deps.close();
   await scratch.drop();
-  // login roles belong to the server, not the scratch database
-  const admin = new pg.Client({ connectionString: scratch.config.DWH_URL.replace(/\/[^/]+$/, '/postgres') });
-  await admin.connect();
-  for (const role of [`bench_${scratch.suffix}_analyst`, `bench_${scratch.suffix}_ua30`])
-    await admin.query(`drop role if exists "${role}"`);
-  await admin.end();
+  await dropLoginRoles(scratch, [`bench_${scratch.suffix}_analyst`, `bench_${scratch.suffix}_ua30`]);
 }

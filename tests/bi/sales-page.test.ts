@@ -11,7 +11,7 @@ import { biSettings } from '../../services/bi/settings.ts';
 import { loadSettings } from '../../services/shared/index.ts';
 import { grantBiAccess } from '../../warehouse/index.ts';
 import { testTokenIssuer } from '../support/access-tokens.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
+import { createScratch, dropLoginRoles, type Scratch } from '../support/scratch.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
 const IMAGES = join(REPO_ROOT, 'docs/images');
@@ -124,9 +124,7 @@ describe('the sales-dynamics page in a browser', () => {
     await app?.close();
     await deps.close();
     await scratch.drop();
-    await createPipelineDeps(scratch.config)
-      .warehouse.query(`drop role if exists "${user()}"`)
-      .catch(() => {});
+    await dropLoginRoles(scratch, [user()]);
   });
 
   it('refuses the API without a token, and a user without a page login', async () => {
