@@ -10,6 +10,7 @@ import {
   etlStatusCommand,
 } from './etl.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
+import { logsCommand } from './logs.ts';
 import {
   scheduleCreateCommand,
   scheduleDescribeCommand,
@@ -18,6 +19,7 @@ import {
   scheduleUnpauseCommand,
 } from './schedule.ts';
 import { seedCommand } from './seed.ts';
+import { servicesStartCommand, servicesStatusCommand, servicesStopCommand } from './services.ts';
 import { simulateCommand } from './simulate.ts';
 import { workerCommand } from './worker.ts';
 
@@ -33,6 +35,9 @@ export const COMMANDS: readonly Command[] = [
   etlResetCommand,
   etlCancelCommand,
   seedCommand,
+  servicesStartCommand,
+  servicesStopCommand,
+  servicesStatusCommand,
   dqRunCommand,
   dqReportCommand,
   dqRulesCommand,
@@ -46,4 +51,5 @@ export const COMMANDS: readonly Command[] = [
   biGrantCommand,
   biRevokeCommand,
   biUsersCommand,
+  logsCommand,
 ];

@@ -3,4 +3,14 @@
  * name them in `--help` without loading every part and its client library (pg, kafkajs);
  * `tests/cli/startup-imports.test.ts` checks that the two lists agree.
  */
-export const INFRA_PART_NAMES = ['postgres', 'mariadb', 'temporal', 'kafka', 'kafka-connect', 'prometheus'];
+export const INFRA_PART_NAMES = [
+  'postgres',
+  'mariadb',
+  'temporal',
+  'kafka',
+  'kafka-connect',
+  'pushgateway',
+  'prometheus',
+  'nginx',
+  'opensearch',
+];

@@ -42,7 +42,7 @@ export interface ServiceDefinition {
 export async function createService(definition: ServiceDefinition) {
   const { settings } = definition;
   const app = Fastify({
-    logger: loggerOptions(definition.name, settings.LOG_LEVEL, definition.logStream),
+    logger: loggerOptions(definition.name, settings.LOG_LEVEL, definition.logStream, settings),
     ...requestIdOptions(),
     bodyLimit: settings.BODY_LIMIT_BYTES,
     // Only loopback proxies (nginx, the gateway) are believed about the client's address.
@@ -50,7 +50,8 @@ export async function createService(definition: ServiceDefinition) {
     // Keep-alive connections that are idle close at once on shutdown; busy ones finish first.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long path parameters reach the route's schema and get its 400, not the router's bare 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -8,6 +8,8 @@ import { buildAuth } from '../../services/auth/build.ts';
 import { authSettings } from '../../services/auth/settings.ts';
 import { buildCatalog } from '../../services/catalog/build.ts';
 import { catalogSettings } from '../../services/catalog/settings.ts';
+import { buildGateway } from '../../services/gateway/build.ts';
+import { gatewaySettings } from '../../services/gateway/settings.ts';
 import { loadSettings } from '../../services/shared/index.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 
@@ -20,6 +22,8 @@ export interface ServiceWorld {
   logFile: string;
   auth: Awaited<ReturnType<typeof buildAuth>>;
   catalog: Awaited<ReturnType<typeof buildCatalog>>;
+  gateway: Awaited<ReturnType<typeof buildGateway>>;
+  gatewayUrl: string;
   authUrl: string;
   catalogUrl: string;
   authDb: Pool;
@@ -33,7 +37,15 @@ export async function startServiceWorld(overrides: Record<string, string> = {}):
   const logFile = join(dir, 'services.log');
   const logStream = destination({ dest: logFile, sync: true });
   // Every test request comes from 127.0.0.1: the per-address limit would count them all together.
-  const env = { LOG_LEVEL: 'info', JWKS_COOLDOWN_MS: '0', RATE_LIMIT_PER_ADDRESS: '100000', ...overrides };
+  // Three services share this one process and two busy cores: shedding by event-loop utilisation
+  // would answer 503 to a test at random (the kit's own test checks shedding).
+  const env = {
+    LOG_LEVEL: 'info',
+    JWKS_COOLDOWN_MS: '0',
+    RATE_LIMIT_PER_ADDRESS: '100000',
+    PRESSURE_MAX_EVENT_LOOP_UTILIZATION: '0',
+    ...overrides,
+  };
   const auth = await buildAuth(
     loadSettings(authSettings, { ...env, AUTH_DB_URL: sourceUrl(scratch.config, 'auth'), PORT: '0' }),
     { logStream },
@@ -51,6 +63,19 @@ export async function startServiceWorld(overrides: Record<string, string> = {}):
   );
   await catalog.listen({ host: '127.0.0.1', port: 0 });
   const catalogUrl = `http://127.0.0.1:${(catalog.server.address() as { port: number }).port}`;
+  const gateway = await buildGateway(
+    loadSettings(gatewaySettings, {
+      ...env,
+      AUTH_URL: authUrl,
+      CATALOG_URL: catalogUrl,
+      AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '100000',
+      PORT: '0',
+    }),
+    { logStream },
+  );
+  await gateway.listen({ host: '127.0.0.1', port: 0 });
+  const gatewayUrl = `http://127.0.0.1:${(gateway.server.address() as { port: number }).port}`;
   const authDb = createPool({
     uri: sourceUrl(scratch.config, 'auth'),
     connectionLimit: 2,
@@ -66,11 +91,14 @@ export async function startServiceWorld(overrides: Record<string, string> = {}):
     logFile,
     auth,
     catalog,
+    gateway,
+    gatewayUrl,
     authUrl,
     catalogUrl,
     authDb,
     catalogDb,
     async close() {
+      await gateway.close();
       await catalog.close();
       await auth.close();
       await authDb.end();

@@ -2,8 +2,11 @@ import type { InfraPart } from '../part.ts';
 import { kafkaPart } from './kafka.ts';
 import { kafkaConnectPart } from './kafka-connect.ts';
 import { mariadbPart } from './mariadb.ts';
+import { nginxPart } from './nginx.ts';
+import { opensearchPart } from './opensearch.ts';
 import { postgresPart } from './postgres.ts';
 import { prometheusPart } from './prometheus.ts';
+import { pushgatewayPart } from './pushgateway.ts';
 import { temporalPart } from './temporal.ts';
 
 /** Every part of the local infrastructure, in start order (dependencies first). */
@@ -13,5 +16,8 @@ export const INFRA_PARTS: readonly InfraPart[] = [
   temporalPart,
   kafkaPart,
   kafkaConnectPart,
+  pushgatewayPart,
   prometheusPart,
+  nginxPart,
+  opensearchPart,
 ];

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { SERVICE_PROCESSES } from '../../ops/services/service-processes.ts';
+import { defineCommand, type FlagValues, listFlagSchema, switchFlag, valueFlag } from '../command.ts';
+
+const onlyFlags = {
+  only: valueFlag(
+    'a,b',
+    `only these services (${SERVICE_PROCESSES.map((s) => s.name).join(', ')})`,
+    listFlagSchema,
+  ),
+};
+const startFlags = {
+  ...onlyFlags,
+  foreground: switchFlag(
+    'run one service attached (containers): --only names exactly one',
+    z.boolean().default(false),
+  ),
+};
+export type ServicesFlags = FlagValues<typeof onlyFlags>;
+export type ServicesStartFlags = FlagValues<typeof startFlags>;
+
+export const servicesStartCommand = defineCommand({
+  words: ['services', 'start'],
+  summary: 'start the services and the gateway as native processes (pids and logs like infra parts)',
+  flags: startFlags,
+  async run(flags, out) {
+    const { startServicesAction } = await import('../actions/services.ts');
+    return startServicesAction(flags, out);
+  },
+});
+
+export const servicesStopCommand = defineCommand({
+  words: ['services', 'stop'],
+  summary: 'stop the services `services start` started, letting requests in flight finish',
+  flags: onlyFlags,
+  async run(flags, out) {
+    const { stopServicesAction } = await import('../actions/services.ts');
+    return stopServicesAction(flags, out);
+  },
+});
+
+export const servicesStatusCommand = defineCommand({
+  words: ['services', 'status'],
+  summary: 'each service with its address, health, version and pid; exit 1 when any is not running',
+  flags: onlyFlags,
+  async run(flags, out) {
+    const { showServicesStatus } = await import('../actions/services.ts');
+    return showServicesStatus(flags, out);
+  },
+});
