@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import { forbidden } from '../shared/index.ts';
+import { badRequest, forbidden, HttpError } from '../shared/index.ts';
 import type { LinesQuery, SalesFilter, SalesLine, SeriesPoint, SeriesQuery } from './sales-schemas.ts';
 
 /**
@@ -14,12 +14,34 @@ type Warehouse = Record<string, any>;
 
 const dateKey = (day: string) => Number(day.replaceAll('-', ''));
 
-export function createSalesRepository(url: string) {
+export function createSalesRepository(url: string, queryTimeoutMs = 10_000) {
   const pool = new pg.Pool({ connectionString: url, max: 8, application_name: 'techmarket-bi' });
   const db = new Kysely<Warehouse>({ dialect: new PostgresDialect({ pool }) });
 
-  /** Runs `work` as the user's role; a user without a page login is refused (403). */
+  /**
+   * Runs `work` as the user's role; a user without a page login is refused (403), a query past the
+   * statement timeout answers 503 (the server's limit, which the client can live with by asking less).
+   */
   async function asUser<T>(
+    authUserId: number,
+    work: (trx: Transaction<Warehouse>) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await runAsUser(authUserId, work);
+    } catch (error) {
+      if ((error as { code?: string }).code === '57014') {
+        throw new HttpError(
+          503,
+          'query_timeout',
+          `the query ran longer than ${queryTimeoutMs} ms: narrow the date range`,
+          { headers: { 'retry-after': '5' } },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async function runAsUser<T>(
     authUserId: number,
     work: (trx: Transaction<Warehouse>) => Promise<T>,
   ): Promise<T> {
@@ -29,7 +51,8 @@ export function createSalesRepository(url: string) {
       .execute(async (trx) => {
         // one round trip: the role (SET LOCAL ROLE, checked as SET ROLE is) and a statement timeout
         const { rows } = await sql<{ role: string }>`
-          select set_config('role', user_name, true) as role, set_config('statement_timeout', '10s', true)
+          select set_config('role', user_name, true) as role,
+                 set_config('statement_timeout', ${String(queryTimeoutMs)}, true)
           from bi.page_users where auth_user_id = ${authUserId}`.execute(trx);
         if (rows.length === 0) {
           throw forbidden(
@@ -40,43 +63,64 @@ export function createSalesRepository(url: string) {
       });
   }
 
-  /** The rows of the filter: dates, regions by code, categories with their descendants. */
+  /** A category filter must name a leaf category (see sales-schemas.ts); 400 otherwise. */
+  async function checkLeaf(trx: Transaction<Warehouse>, category: number | undefined): Promise<void> {
+    if (category === undefined) return;
+    const { rows } = await sql<{ leaf: boolean }>`
+      select not exists (
+        select 1 from dwh.dim_category child join dwh.dim_category c on child.parent_category_id = c.category_id
+        where c.category_key = ${category}) as leaf`.execute(trx);
+    if (!rows[0]!.leaf) {
+      throw badRequest(`category ${category} has subcategories: choose one of them`, 'querystring.category');
+    }
+  }
+
+  /** The rows of the filter: dates, regions by code, the category (on `categoryColumn`). */
   function where(f: SalesFilter, alias: string, categoryColumn: string | null) {
     const parts = [
       sql`${sql.ref(`${alias}.order_date_key`)} between ${dateKey(f.from)} and ${dateKey(f.to)}`,
     ];
-    if (f.regions.length > 0) parts.push(sql`${sql.ref(`${alias}.region_code`)} = any (${f.regions})`);
-    if (f.categories.length > 0 && categoryColumn) {
-      parts.push(sql`${sql.ref(`${alias}.${categoryColumn}`)} in (
-        select c.category_key from bi.categories c join bi.categories s
-          on c.category_path = s.category_path or c.category_path like s.category_path || ' > %'
-        where s.category_key = any (${f.categories}))`);
+    if (f.regions.length > 0) {
+      // by key: the rollup tables carry no codes (row-level security has already cut regions down)
+      parts.push(sql`${sql.ref(`${alias}.region_key`)} in (
+        select region_key from bi.regions where region_code = any (${f.regions}))`);
     }
+    if (f.category !== undefined && categoryColumn)
+      parts.push(sql`${sql.ref(categoryColumn)} = ${f.category}`);
     return sql.join(parts, sql` and `);
   }
 
-  /** Revenue and orders per month, week or day: from the daily rollups (or the lines, to compare). */
+  /**
+   * Revenue and orders per month, week or day. The rollup tables are read directly (under the same
+   * row-level security as the bi views over them) and summed per day before any date arithmetic: a
+   * year is ~9,000 region rows (scale 1) folded into 365 days, then into periods. `source: 'lines'`
+   * does the same from the order lines, for comparison.
+   */
   function seriesSql(q: SeriesQuery) {
-    const period = sql`date_trunc(${q.grain}, a.order_date)::date::text`;
-    return q.source === 'lines'
-      ? sql<Record<string, string>>`
-            select ${period} as period, coalesce(sum(a.net_revenue), 0)::text as revenue,
-                   count(distinct a.order_id)::int as orders,
-                   (count(distinct a.order_id) filter (where a.is_revenue))::int as revenue_orders,
-                   (coalesce(sum(a.quantity) filter (where a.is_revenue), 0))::int as units
-            from bi.sales a where ${where(q, 'a', 'category_key')}
-            group by 1 order by 1`
-      : q.categories.length > 0
-        ? sql<Record<string, string>>`
-            select ${period} as period, sum(a.net_revenue)::text as revenue, sum(a.orders)::int as orders,
-                   sum(a.revenue_orders)::int as revenue_orders, sum(a.units)::int as units
-            from bi.sales_daily_by_category a where ${where(q, 'a', 'category_key')}
-            group by 1 order by 1`
-        : sql<Record<string, string>>`
-            select ${period} as period, sum(a.net_revenue)::text as revenue, sum(a.orders)::int as orders,
-                   sum(a.revenue_orders)::int as revenue_orders, sum(a.units)::int as units
-            from bi.sales_daily a where ${where(q, 'a', null)}
-            group by 1 order by 1`;
+    const daily =
+      q.source === 'lines'
+        ? sql`
+            select a.order_date_key, coalesce(sum(a.net_amount) filter (where a.is_revenue), 0) as revenue,
+                   count(distinct a.order_id) as orders,
+                   count(distinct a.order_id) filter (where a.is_revenue) as revenue_orders,
+                   coalesce(sum(a.quantity) filter (where a.is_revenue), 0) as units
+            from dwh.fact_sales a
+            ${q.category !== undefined ? sql`join bi.products p on p.product_key = a.product_key` : sql``}
+            where a.deleted_at is null and ${where(q, 'a', q.category !== undefined ? 'p.category_key' : null)}
+            group by a.order_date_key`
+        : sql`
+            select a.order_date_key, sum(a.net_revenue) as revenue, sum(a.orders) as orders,
+                   sum(a.revenue_orders) as revenue_orders, sum(a.units) as units
+            from ${sql.table(q.category !== undefined ? 'dwh.agg_sales_daily_category' : 'dwh.agg_sales_daily_region')} a
+            where ${where(q, 'a', q.category !== undefined ? 'a.category_key' : null)}
+            group by a.order_date_key`;
+    // orders are additive across days (an order has one day) and, without a category, across regions
+    return sql<Record<string, string>>`
+      select date_trunc(${q.grain}, to_date(d.order_date_key::text, 'YYYYMMDD'))::date::text as period,
+             sum(d.revenue)::numeric(16,2)::text as revenue, sum(d.orders)::int as orders,
+             sum(d.revenue_orders)::int as revenue_orders, sum(d.units)::int as units
+      from (${daily}) d
+      group by 1 order by 1`;
   }
 
   return {
@@ -96,7 +140,9 @@ export function createSalesRepository(url: string) {
         );
         const categories = await sql<{ key: string; path: string; depth: number }>`
           select category_key::text as key, category_path as path, depth from bi.categories
-          where category_key <> 0 order by category_path`.execute(trx);
+          where category_key <> 0
+            and not exists (select 1 from dwh.dim_category child where child.parent_category_id = category_id)
+          order by category_path`.execute(trx);
         const range = await sql<{ first: string | null; last: string | null }>`
           select min(order_date)::text as first, max(order_date)::text as last from bi.sales_daily`.execute(
           trx,
@@ -112,7 +158,10 @@ export function createSalesRepository(url: string) {
 
     async series(authUserId: number, q: SeriesQuery): Promise<SeriesPoint[]> {
       const query = seriesSql(q);
-      const { rows } = await asUser(authUserId, (trx) => query.execute(trx));
+      const { rows } = await asUser(authUserId, async (trx) => {
+        await checkLeaf(trx, q.category);
+        return query.execute(trx);
+      });
       return rows.map((r) => ({
         period: r.period!,
         revenue: r.revenue!,
@@ -135,16 +184,17 @@ export function createSalesRepository(url: string) {
       const after = q.cursor
         ? sql`and (a.order_date, a.order_item_id) > (${q.cursor.split(',')[0]}::date, ${Number(q.cursor.split(',')[1])})`
         : sql``;
-      const { rows } = await asUser(authUserId, (trx) =>
-        sql<Record<string, string | null>>`
+      const { rows } = await asUser(authUserId, async (trx) => {
+        await checkLeaf(trx, q.category);
+        return sql<Record<string, string | null>>`
           select a.order_date::text, a.order_item_id::text, a.order_id::text, a.region_code, a.category_name,
                  a.sku, a.product_name, a.manager_name, a.payment_method_name, a.order_status,
                  a.quantity::text, a.net_amount::text, a.net_revenue::text
           from bi.sales a
-          where ${where(q, 'a', 'category_key')} ${after}
+          where ${where(q, 'a', 'a.category_key')} ${after}
           order by a.order_date, a.order_item_id
-          limit ${limit}`.execute(trx),
-      );
+          limit ${limit}`.execute(trx);
+      });
       return rows.map((r) => ({
         orderDate: r.order_date!,
         orderItemId: Number(r.order_item_id),

@@ -15,29 +15,28 @@ const commaList = z
 
 export const GRAINS = ['month', 'week', 'day'] as const;
 
-/** What the page filters by: dates (inclusive), regions by code, categories by key (and their children). */
+/** What the page filters by: dates (inclusive), regions by code, one leaf category by key. */
 const filterShape = {
   from: day,
   to: day,
   regions: commaList.pipe(
     z.array(z.string().regex(/^[A-Za-z0-9-]{1,16}$/, 'must be region codes such as UA-30')).max(100),
   ),
-  categories: commaList.pipe(
-    z
-      .array(
-        z
-          .string()
-          .regex(/^[1-9]\d{0,17}$/, 'must be category keys')
-          .transform(Number),
-      )
-      .max(100),
-  ),
+  /**
+   * One leaf category (no children): the rollup counts an order once per leaf category it has a line
+   * in, so a parent's order count would count an order once per child.
+   */
+  category: z
+    .string()
+    .regex(/^[1-9]\d{0,17}$/, 'must be a category key')
+    .transform(Number)
+    .optional(),
 };
 export interface SalesFilter {
   from: string;
   to: string;
   regions: string[];
-  categories: number[];
+  category?: number | undefined;
 }
 
 /** from ≤ to, and at most three years: the page's API never scans more than that. */

@@ -9,7 +9,7 @@ export async function buildBiService(
   settings: BiSettings,
   overrides: { accessTokens?: Partial<AccessTokenOptions> } = {},
 ) {
-  const sales = createSalesRepository(settings.BI_DWH_URL);
+  const sales = createSalesRepository(settings.BI_DWH_URL, settings.QUERY_TIMEOUT_MS);
   const app = await createService({
     name: 'bi',
     description:

@@ -15,6 +15,8 @@ export const biSettings = serviceSettings.extend({
     .pipe(z.url().startsWith('postgres', 'must be a postgres:// URL')),
   /** Where the page's login form posts {email, password}, default auth through the gateway. */
   AUTH_LOGIN_URL: z.string().min(1).default('/api/auth/login'),
+  /** Longest a request's query may run, default 10000 ms (then 503: narrow the range). */
+  QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Most order lines one CSV export holds, default 100000. */
   CSV_MAX_LINES: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
 });

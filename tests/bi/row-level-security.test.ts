@@ -4,7 +4,7 @@ import { seedDemoData } from '../../demo/index.ts';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { grantBiAccess, revokeBiAccess } from '../../warehouse/index.ts';
 import { envFor, runCli } from '../cli/run-cli.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
+import { createScratch, dropLoginRoles, type Scratch } from '../support/scratch.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
 const PASSWORD = 'bi-test-password';
@@ -103,13 +103,7 @@ describe('row-level security by region', () => {
     await Promise.all(pools.map((p) => p.end()));
     await deps.close();
     await scratch.drop();
-    // login roles belong to the server, not the scratch database
-    const admin = new pg.Client({
-      connectionString: scratch.config.DWH_URL.replace(/\/[^/]+$/, '/postgres'),
-    });
-    await admin.connect();
-    for (const user of Object.values(users)) await admin.query(`drop role if exists "${user}"`);
-    await admin.end();
+    await dropLoginRoles(scratch, Object.values(users));
   });
 
   it("a regional user's revenue through every view and table equals the fact's sum over their regions only", async () => {

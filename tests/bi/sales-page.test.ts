@@ -11,7 +11,7 @@ import { biSettings } from '../../services/bi/settings.ts';
 import { loadSettings } from '../../services/shared/index.ts';
 import { grantBiAccess } from '../../warehouse/index.ts';
 import { testTokenIssuer } from '../support/access-tokens.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
+import { createScratch, dropLoginRoles, type Scratch } from '../support/scratch.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
 const IMAGES = join(REPO_ROOT, 'docs/images');
@@ -124,9 +124,7 @@ describe('the sales-dynamics page in a browser', () => {
     await app?.close();
     await deps.close();
     await scratch.drop();
-    await createPipelineDeps(scratch.config)
-      .warehouse.query(`drop role if exists "${user()}"`)
-      .catch(() => {});
+    await dropLoginRoles(scratch, [user()]);
   });
 
   it('refuses the API without a token, and a user without a page login', async () => {
@@ -141,6 +139,46 @@ describe('the sales-dynamics page in a browser', () => {
       headers: { authorization: `Bearer ${await issuer.sign(AUTH_USER_ID + 1)}` },
     });
     expect(stranger.status).toBe(403);
+  });
+
+  it('answers the same series from the rollups as from the order lines, for every grain and filter', async () => {
+    const get = async (query: string) => {
+      const response = await fetch(`${baseUrl}/api/series?${query}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect([response.status, query]).toEqual([200, query]);
+      return ((await response.json()) as { points: unknown[] }).points;
+    };
+    // the leaf category with most order lines, and its parent, which is refused
+    const { rows } = await deps.warehouse.query(
+      `select c.category_key::int as key,
+              (select p.category_key::int from dwh.dim_category p where p.category_id = c.parent_category_id) as parent
+       from dwh.fact_sales f join dwh.dim_product d using (product_key)
+       join dwh.dim_category c on c.category_id = d.category_id
+       group by 1, 2 order by count(*) desc limit 1`,
+    );
+    const parent = await fetch(
+      `${baseUrl}/api/series?from=2025-11-20&to=2026-11-19&category=${rows[0].parent}`,
+      {
+        headers: { authorization: `Bearer ${accessToken}` },
+      },
+    );
+    expect(parent.status).toBe(400);
+    expect(((await parent.json()) as { message: string }).message).toMatch(/has subcategories/);
+    const filters = [
+      '',
+      '&regions=UA-05',
+      `&category=${rows[0].key}`,
+      `&regions=UA-30&category=${rows[0].key}`,
+    ];
+    for (const grain of ['month', 'week', 'day']) {
+      for (const filter of filters) {
+        const query = `from=2025-11-20&to=2026-11-19&grain=${grain}${filter}`;
+        const fromRollups = await get(query);
+        expect(fromRollups.length, query).toBeGreaterThan(0);
+        expect(await get(`${query}&source=lines`), query).toEqual(fromRollups);
+      }
+    }
   });
 
   it('logs in, filters, drills down month → week → day and through to the lines, and exports CSV equal to the warehouse', async () => {

@@ -63,7 +63,7 @@ function filterParams(range) {
     from: range.from,
     to: range.to,
     ...(f.regions.length ? { regions: f.regions.join(',') } : {}),
-    ...(f.category ? { categories: f.category } : {}),
+    ...(f.category ? { category: f.category } : {}),
   };
 }
 
@@ -274,7 +274,7 @@ async function start() {
   form.regions.replaceChildren(...filters.regions.map((r) => new Option(`${r.code} ${r.name}`, r.code)));
   form.category.replaceChildren(
     new Option('All categories', ''),
-    ...filters.categories.map((c) => new Option(`${'  '.repeat(c.depth - 1)}${c.path}`, String(c.key))),
+    ...filters.categories.map((c) => new Option(c.path, String(c.key))),
   );
   const last = filters.lastDay ?? new Date().toISOString().slice(0, 10);
   const first =

@@ -22,7 +22,7 @@ export async function salesRoutes(
     {
       preHandler: app.authenticate,
       schema: {
-        summary: 'The regions (only the caller’s), categories and days with data',
+        summary: 'The regions (only the caller’s), the leaf categories and the days with data',
         response: {
           200: z.object({
             regions: z.array(z.object({ code: z.string(), name: z.string() })),
