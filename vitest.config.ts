@@ -1,14 +1,35 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: `unit` — pure modules, tests beside their code, no server and no global setup
+ * (`npm run test:unit`, seconds); `integration` — tests/, against the real servers its global setup
+ * brings up (idempotently). `npx vitest run` runs both.
+ */
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.cache/**'],
-    globalSetup: ['tests/global-setup.ts'],
     // Suites share two CPU cores and real servers; each file works in scratch databases of its own.
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 600_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: ['tests/**', 'node_modules/**', '.cache/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+          globalSetup: ['tests/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { currentUtcDay, seedDemoData } from '../demo/index.ts';
 import { DqGateError, type DqRunSummary, runQualityGate } from '../dq/index.ts';
+import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { createPipelineDeps, runPipeline, SOURCE_TABLES } from '../pipeline/index.ts';
-import { createScratch } from '../tests/support/scratch.ts';
 
 const { values } = parseArgs({
   options: { scale: { type: 'string' }, keep: { type: 'boolean' } },

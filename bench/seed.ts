@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { seedDemoData } from '../demo/index.ts';
-import { createScratch } from '../tests/support/scratch.ts';
+import { createScratch } from '../ops/scratch/scratch-databases.ts';
 
 const BENCH_ANCHOR_DAY = '2025-06-15';
 

@@ -22,15 +22,20 @@ const isCalendarDay = (day: string) => {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day);
 };
 
+/** A real calendar day as YYYY-MM-DD (2026-13-01 and 2025-02-30 are refused, each by name). */
+export const calendarDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
+  .refine(isCalendarDay, 'is not a calendar day');
+
 /**
  * A real calendar day, not in the future. Seeded rows carry timestamps up to the anchor; a future
  * anchor would put updated_at ahead of the clock, and the ETL's watermark past every later change.
  */
-export const anchorDaySchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
-  .refine(isCalendarDay, 'is not a calendar day')
-  .refine((day) => day <= currentUtcDay(), 'must not be in the future');
+export const anchorDaySchema = calendarDaySchema.refine(
+  (day) => day <= currentUtcDay(),
+  'must not be in the future',
+);
 
 /** Simulated business days per run. */
 export const daysSchema = z

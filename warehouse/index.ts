@@ -1,3 +1,9 @@
+export {
+  adoptBatchAsMirror,
+  indexBatchForAdoption,
+  isAdoptable,
+  prepareBatchForAdoption,
+} from './batch-adoption-store.ts';
 export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
 export { deferIndexes } from './index-deferral.ts';
 export {
@@ -9,28 +15,39 @@ export {
   stopKeyRangeTracking,
 } from './key-range-tracking.ts';
 export { migrateWarehouse, type WarehouseMigrationOutcome } from './migrator.ts';
-export { countFrom, isTransient, type ModelResult, runModel } from './model-runner.ts';
+export {
+  countFrom,
+  isTransient,
+  type ModelCounts,
+  type ModelResult,
+  modelCounts,
+  runModel,
+} from './model-runner.ts';
 export { createWarehousePool } from './postgres-pool.ts';
 export * from './run-store.ts';
+export { ident, literal } from './sql-quote.ts';
+export { createSqlRenderer, type SqlRenderer } from './sql-renderer.ts';
 export {
+  ANY_BATCH_PATTERN,
+  batchName,
   batchTable,
-  createSqlRenderer,
-  ident,
-  literal,
+  mirrorName,
   mirrorTable,
-  type SqlRenderer,
-} from './sql-renderer.ts';
+  runBatchesPattern,
+  STAGING_SCHEMA,
+} from './staging-names.ts';
 export {
-  adoptBatchAsMirror,
   batchResumePoint,
   dropBatch,
+  dropRunBatches,
   ensureBatch,
   ensureMirror,
-  indexBatchForAdoption,
-  isAdoptable,
   isMirrorEmpty,
   mergeBatch,
-  prepareBatchForAdoption,
   type StagingTableSpec,
 } from './staging-store.ts';
 export { analyzeIfStale } from './statistics.ts';
+export type { StepDetail, StepKind, StepStartDetail } from './step-kinds.ts';
+export { finishStep, getStep, type StepCounts, type StepRecord, startStep } from './step-store.ts';
+export { inTransaction } from './transaction.ts';
+export { advanceWatermark, readWatermark, resetWatermark, type Watermark } from './watermark-store.ts';

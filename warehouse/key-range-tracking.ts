@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { ident, literal, mirrorTable } from './sql-renderer.ts';
+import { ident, literal } from './sql-quote.ts';
+import { mirrorName, mirrorTable } from './staging-names.ts';
 import type { StagingTableSpec } from './staging-store.ts';
 
 /** Live keys of one range (key / width, truncated toward zero): how many, and their sum, as text. */
@@ -19,8 +20,6 @@ const TRIGGERS = [
   { name: 'track_key_ranges_delete', event: 'delete', transition: 'old table as old_rows' },
   { name: 'track_key_ranges_truncate', event: 'truncate', transition: '' },
 ] as const;
-
-const mirrorName = (spec: StagingTableSpec) => `${spec.database}__${spec.table}`;
 
 /** A table's live keys per range, by one grouped scan. */
 export async function scanKeyRanges(
@@ -69,12 +68,19 @@ export async function ensureKeyRangeTracking(
     );
   }
   const ranges = initial ?? (await scanKeyRanges(client, mirror, spec.primaryKey, width));
-  await client.query('delete from stg.mirror_key_ranges where mirror = $1', [mirrorName(spec)]);
+  await client.query('delete from stg.mirror_key_ranges where mirror = $1', [
+    mirrorName(spec.database, spec.table),
+  ]);
   await client.query(
     `insert into stg.mirror_key_ranges (mirror, range, keys, key_sum)
      select $1, r.range::bigint, r.keys::bigint, r.key_sum::numeric
      from unnest($2::text[], $3::text[], $4::text[]) as r (range, keys, key_sum)`,
-    [mirrorName(spec), ranges.map((r) => r.range), ranges.map((r) => r.keys), ranges.map((r) => r.keySum)],
+    [
+      mirrorName(spec.database, spec.table),
+      ranges.map((r) => r.range),
+      ranges.map((r) => r.keys),
+      ranges.map((r) => r.keySum),
+    ],
   );
 }
 
@@ -87,7 +93,9 @@ export async function stopKeyRangeTracking(client: pg.ClientBase, spec: StagingT
   );
   if (rows.length === 0) return;
   for (const trigger of TRIGGERS) await client.query(`drop trigger if exists ${trigger.name} on ${mirror}`);
-  await client.query('delete from stg.mirror_key_ranges where mirror = $1', [mirrorName(spec)]);
+  await client.query('delete from stg.mirror_key_ranges where mirror = $1', [
+    mirrorName(spec.database, spec.table),
+  ]);
 }
 
 /** The mirror's live keys per range, as its triggers have kept them. */
@@ -98,7 +106,7 @@ export async function readKeyRanges(
   const { rows } = await client.query<KeyRangeRow>(
     `select range::text, keys::text, key_sum::text as "keySum" from stg.mirror_key_ranges
      where mirror = $1 and keys <> 0`,
-    [mirrorName(spec)],
+    [mirrorName(spec.database, spec.table)],
   );
   return rows;
 }
@@ -120,6 +128,6 @@ export async function recountKeyRange(
      from ${mirrorTable(spec.database, spec.table)}
      where ${k} between $3 and $4 and _deleted_at is null
      on conflict (mirror, range) do update set keys = excluded.keys, key_sum = excluded.key_sum`,
-    [mirrorName(spec), range, start, end],
+    [mirrorName(spec.database, spec.table), range, start, end],
   );
 }

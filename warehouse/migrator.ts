@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { TechmarketError } from '../core/errors.ts';
 import { REPO_ROOT } from '../core/paths.ts';
 import { createWarehousePool } from './postgres-pool.ts';
+import { inTransaction } from './transaction.ts';
 
 const MIGRATIONS_DIR = join(REPO_ROOT, 'warehouse/migrations');
 const MIGRATION_FILE = /^\d{3}_[a-z0-9_]+\.sql$/;
@@ -50,16 +51,15 @@ export async function migrateWarehouse(url: string): Promise<WarehouseMigrationO
         continue;
       }
       try {
-        await client.query('begin');
-        await client.query(sqlText);
-        await client.query('insert into etl.schema_migrations (name, checksum) values ($1, $2)', [
-          name,
-          checksum,
-        ]);
-        await client.query('commit');
+        await inTransaction(client, async () => {
+          await client.query(sqlText);
+          await client.query('insert into etl.schema_migrations (name, checksum) values ($1, $2)', [
+            name,
+            checksum,
+          ]);
+        });
         outcome.applied.push(name);
       } catch (error) {
-        await client.query('rollback');
         throw new TechmarketError(`warehouse migration ${file} failed: ${(error as Error).message}`, {
           cause: error,
           hint: 'fix the migration, then run techmarket db migrate again: earlier migrations are kept',

@@ -60,3 +60,25 @@ export function isTransient(error: unknown): boolean {
 export function countFrom(result: ModelResult, field: string): number {
   return Number(result.summary[field] ?? 0);
 }
+
+export interface ModelCounts {
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+/**
+ * The rows a model wrote, as it reports them: its last SELECT's `inserted`, `updated` and `deleted`.
+ * A model that cannot count its updates in SQL (MERGE says only how many rows it touched) reports
+ * no `updated`: they are its write statement's rows less the inserted ones (all of an INSERT's).
+ */
+export function modelCounts(result: ModelResult): ModelCounts {
+  const deleted = countFrom(result, 'deleted');
+  if ('updated' in result.summary) {
+    return { inserted: countFrom(result, 'inserted'), updated: countFrom(result, 'updated'), deleted };
+  }
+  const write = result.statements.find((s) => s.command === 'MERGE' || s.command === 'INSERT');
+  const written = write?.rowCount ?? 0;
+  const inserted = write?.command === 'INSERT' ? written : countFrom(result, 'inserted');
+  return { inserted, updated: written - inserted, deleted };
+}

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { TechmarketError } from '../core/errors.ts';
+import { inTransaction } from './transaction.ts';
 
 /** A pool or a client: for statements that need no transaction of their own. */
 export type Queryable = pg.Pool | pg.ClientBase;
@@ -21,24 +22,6 @@ export interface RunRecord {
   started_at: string;
   finished_at: string | null;
   error: string | null;
-}
-
-export interface Watermark {
-  updatedAt: string;
-  id: string;
-}
-
-export interface StepCounts {
-  rows_extracted?: number;
-  rows_loaded?: number;
-  rows_merged?: number;
-  rows_inserted?: number;
-  rows_updated?: number;
-  rows_deleted?: number;
-  watermark_before?: Watermark | null;
-  watermark_after?: Watermark | null;
-  /** Step-specific facts worth keeping: extract mode, bounds, whether it resumed. */
-  detail?: Record<string, unknown>;
 }
 
 /** Refused because another run is alive: names it, and says when it would be reclaimed. */
@@ -117,8 +100,7 @@ export async function beginRun(
     adoptOpenRunOfWorkflow?: boolean;
   },
 ): Promise<BeganRun> {
-  await client.query('begin');
-  try {
+  return inTransaction(client, async () => {
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [PIPELINE_LOCK]);
     if (run.adoptOpenRunOfWorkflow && run.workflowId) {
       const { rows: open } = await client.query<{ run_id: number }>(
@@ -129,7 +111,6 @@ export async function beginRun(
         await client.query('update etl.runs set heartbeat_at = clock_timestamp() where run_id = $1', [
           open[0].run_id,
         ]);
-        await client.query('commit');
         return { runId: open[0].run_id, abandoned: [], adopted: true };
       }
     }
@@ -185,29 +166,8 @@ export async function beginRun(
         run.workflowId ?? null,
       ],
     );
-    await client.query('commit');
     return { runId: Number(rows[0]!.run_id), abandoned, adopted: false };
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  }
-}
-
-/** Drops the batch tables runs left behind (named stg.<db>__<table>__r<run id>). */
-export async function dropRunBatches(client: Queryable, runIds: readonly number[]): Promise<number> {
-  let dropped = 0;
-  for (const runId of runIds) {
-    const { rows } = await client.query<{ name: string }>(
-      `select format('%I.%I', schemaname, tablename) as name from pg_tables
-       where schemaname = 'stg' and tablename like '%__r' || $1::text`,
-      [runId],
-    );
-    for (const { name } of rows) {
-      await client.query(`drop table if exists ${name}`);
-      dropped++;
-    }
-  }
-  return dropped;
+  });
 }
 
 export async function heartbeatRun(client: Queryable, runId: number): Promise<void> {
@@ -229,108 +189,4 @@ export async function getRun(client: Queryable, runId: number): Promise<RunRecor
     [runId],
   );
   return rows[0];
-}
-
-/** Starts (or, when a step is retried, restarts) a step's audit row. */
-export async function startStep(
-  client: pg.ClientBase,
-  runId: number,
-  step: string,
-  target: string,
-  detail?: Record<string, unknown>,
-): Promise<void> {
-  await client.query(
-    `insert into etl.run_steps (run_id, step, target, status, detail) values ($1, $2, $3, 'running', $4)
-     on conflict (run_id, step, target) do update set status = 'running', started_at = clock_timestamp(),
-       finished_at = null, duration_ms = null, error = null, detail = coalesce(excluded.detail, etl.run_steps.detail)`,
-    [runId, step, target, detail ? JSON.stringify(detail) : null],
-  );
-}
-
-export async function finishStep(
-  client: pg.ClientBase,
-  runId: number,
-  step: string,
-  target: string,
-  counts: StepCounts,
-  error?: string,
-): Promise<void> {
-  await client.query(
-    `update etl.run_steps set
-       status = $4,
-       rows_extracted = coalesce($5, rows_extracted), rows_loaded = coalesce($6, rows_loaded),
-       rows_merged = coalesce($7, rows_merged), rows_inserted = coalesce($8, rows_inserted),
-       rows_updated = coalesce($9, rows_updated), rows_deleted = coalesce($10, rows_deleted),
-       watermark_before = coalesce($11, watermark_before), watermark_after = coalesce($12, watermark_after),
-       detail = coalesce($14, detail),
-       finished_at = clock_timestamp(),
-       duration_ms = (extract(epoch from clock_timestamp() - started_at) * 1000)::bigint,
-       error = $13
-     where run_id = $1 and step = $2 and target = $3`,
-    [
-      runId,
-      step,
-      target,
-      error ? 'failed' : 'succeeded',
-      counts.rows_extracted ?? null,
-      counts.rows_loaded ?? null,
-      counts.rows_merged ?? null,
-      counts.rows_inserted ?? null,
-      counts.rows_updated ?? null,
-      counts.rows_deleted ?? null,
-      counts.watermark_before ? JSON.stringify(counts.watermark_before) : null,
-      counts.watermark_after ? JSON.stringify(counts.watermark_after) : null,
-      error ?? null,
-      counts.detail ? JSON.stringify(counts.detail) : null,
-    ],
-  );
-}
-
-/** The recorded result of one step, e.g. an extract that a retried transform depends on. */
-export async function getStep(
-  client: Queryable,
-  runId: number,
-  step: string,
-  target: string,
-): Promise<
-  { status: string; watermark_after: Watermark | null; detail: Record<string, unknown> | null } | undefined
-> {
-  const { rows } = await client.query(
-    'select status, watermark_after, detail from etl.run_steps where run_id = $1 and step = $2 and target = $3',
-    [runId, step, target],
-  );
-  return rows[0];
-}
-
-export async function readWatermark(client: Queryable, sourceTable: string): Promise<Watermark | undefined> {
-  const { rows } = await client.query<{ updated_at: string; id: string }>(
-    `select to_char(cursor_updated_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as updated_at, cursor_id::text as id
-     from etl.watermarks where source_table = $1`,
-    [sourceTable],
-  );
-  const row = rows[0];
-  return row ? { updatedAt: row.updated_at, id: row.id } : undefined;
-}
-
-/** Moves a watermark forward only (never back), in the caller's transaction. */
-export async function advanceWatermark(
-  client: pg.ClientBase,
-  sourceTable: string,
-  watermark: Watermark,
-  runId: number,
-): Promise<void> {
-  await client.query(
-    `insert into etl.watermarks (source_table, cursor_updated_at, cursor_id, etl_run_id)
-     values ($1, $2::timestamp at time zone 'UTC', $3, $4)
-     on conflict (source_table) do update set
-       cursor_updated_at = excluded.cursor_updated_at, cursor_id = excluded.cursor_id,
-       updated_at = now(), etl_run_id = excluded.etl_run_id
-     where (etl.watermarks.cursor_updated_at, etl.watermarks.cursor_id) < (excluded.cursor_updated_at, excluded.cursor_id)`,
-    [sourceTable, watermark.updatedAt, watermark.id, runId],
-  );
-}
-
-export async function resetWatermark(client: Queryable, sourceTable: string): Promise<boolean> {
-  const result = await client.query('delete from etl.watermarks where source_table = $1', [sourceTable]);
-  return (result.rowCount ?? 0) > 0;
 }

@@ -4,22 +4,8 @@ import { REPO_ROOT } from '../core/paths.ts';
 
 const SQL_DIR = join(REPO_ROOT, 'sql');
 
-/** Quotes an identifier ("my table"). */
-export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-/** A SQL literal for a string, number, boolean or null; the only way values enter rendered SQL. */
-export function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return `'${String(value).replaceAll("'", "''")}'`;
-}
-
-/** Staging mirrors are named `stg.<database>__<table>`. */
-export const mirrorTable = (database: string, table: string) => `stg.${ident(`${database}__${table}`)}`;
-/** Each run lands its extract of a table in its own unlogged batch table, dropped when merged. */
-export const batchTable = (database: string, table: string, runId: number | string) =>
-  `stg.${ident(`${database}__${table}__r${runId}`)}`;
+import { ident, literal } from './sql-quote.ts';
+import { mirrorTable } from './staging-names.ts';
 
 /**
  * dbt-style rendering of the SQL models in sql/: `source(db, table)` is a staging mirror (or, during a

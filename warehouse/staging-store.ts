@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { COLUMN_TYPES, type ColumnType } from './column-types.ts';
 import { deferIndexes } from './index-deferral.ts';
-import { batchTable, ident, mirrorTable, type SqlRenderer } from './sql-renderer.ts';
+import { ident } from './sql-quote.ts';
+import type { SqlRenderer } from './sql-renderer.ts';
+import { batchTable, mirrorName, mirrorTable, runBatchesPattern, STAGING_SCHEMA } from './staging-names.ts';
 
 /** The warehouse's view of one source table: enough to build and merge its staging tables. */
 export interface StagingTableSpec {
@@ -22,7 +24,10 @@ function columnsWithTypes(spec: StagingTableSpec) {
  * batch that is indexed as soon as its extract ends and becomes the mirror later (the adoption renames
  * the indexes then). The run index is how the transforms find a run's rows.
  */
-function secondaryIndexes(spec: StagingTableSpec, name: string): { name: string; columns: string[] }[] {
+export function secondaryIndexes(
+  spec: StagingTableSpec,
+  name: string,
+): { name: string; columns: string[] }[] {
   return [
     { name: `${name}__run`, columns: ['_etl_run_id'] },
     ...spec.mirrorIndexes.map((columns) => ({
@@ -45,7 +50,7 @@ export async function ensureMirror(
   spec: StagingTableSpec,
 ): Promise<void> {
   const mirror = mirrorTable(spec.database, spec.table);
-  const name = `${spec.database}__${spec.table}`;
+  const name = mirrorName(spec.database, spec.table);
   const existing = await indexNames(client, mirror);
   const wanted = secondaryIndexes(spec, name);
   await client.query(
@@ -60,11 +65,11 @@ export async function ensureMirror(
   const stale = existing.filter(
     (index) => index.startsWith(`${name}__`) && !wanted.some((w) => w.name === index),
   );
-  for (const index of stale) await client.query(`drop index stg.${ident(index)}`);
+  for (const index of stale) await client.query(`drop index ${STAGING_SCHEMA}.${ident(index)}`);
 }
 
 /** The names of a table's indexes; none when the table does not exist. */
-async function indexNames(client: pg.ClientBase, table: string): Promise<string[]> {
+export async function indexNames(client: pg.ClientBase, table: string): Promise<string[]> {
   const { rows } = await client.query<{ name: string }>(
     `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
      where i.indrelid = to_regclass($1)`,
@@ -125,8 +130,8 @@ export async function batchResumePoint(
 }
 
 /**
- * Merges a batch into its mirror (see sql/staging/merge_batch.sql) and returns the rows written. First loads usually skip this: the
- * batch becomes the mirror (`adoptBatchAsMirror`); copying millions of rows from one table to the
+ * Merges a batch into its mirror (see sql/staging/merge_batch.sql) and returns the rows written. First
+ * loads usually skip this: the batch becomes the mirror (`adoptBatchAsMirror`); copying millions of rows from one table to the
  * other was a third of the first load's time.
  */
 export async function mergeBatch(
@@ -158,106 +163,29 @@ export async function mergeBatch(
   return result.rowCount ?? 0;
 }
 
-async function isLogged(client: pg.ClientBase, table: string): Promise<boolean> {
-  const { rows } = await client.query<{ logged: boolean }>(
-    "select relpersistence = 'p' as logged from pg_class where oid = $1::regclass",
-    [table],
-  );
-  return rows[0]?.logged === true;
-}
-
-/**
- * Gives a first load's batch the mirror's bookkeeping columns (no rewrite: constant defaults) and
- * fresh statistics, so the transform can read it as the mirror while its indexes are built beside it
- * (`indexBatchForAdoption`). Does nothing to a batch that has them.
- */
-export async function prepareBatchForAdoption(client: pg.ClientBase, batch: string, runId: number) {
-  const { rows } = await client.query(
-    "select 1 from pg_attribute where attrelid = $1::regclass and attname = '_etl_run_id' and not attisdropped",
-    [batch],
-  );
-  if (rows.length > 0) return;
-  await client.query(
-    `alter table ${batch}
-       add column _loaded_at timestamptz not null default now(),
-       add column _etl_run_id bigint default ${Number(runId)},
-       add column _deleted_at timestamptz`,
-  );
-  await client.query(`alter table ${batch} alter column _etl_run_id drop default`);
-  await client.query(`analyze ${batch}`);
-}
-
-/**
- * Builds a prepared batch's key index and the mirror's secondary indexes, named after the batch (the
- * empty mirror still holds the mirror's names). Index builds only share-lock the table, so this runs on
- * a connection of its own while the transform reads the batch. Skips what exists.
- */
-export async function indexBatchForAdoption(
-  client: pg.ClientBase,
-  renderer: SqlRenderer,
-  spec: StagingTableSpec,
-  batch: string,
-  runId: number,
-): Promise<void> {
-  const name = batchName(spec, runId);
-  const existing = await indexNames(client, batch);
-  // A unique index, not yet the key: ADD PRIMARY KEY would lock the batch against the transform's
-  // reads; the adoption turns the index into the key in an instant.
-  await client.query(
-    `create unique index if not exists ${ident(`${name}_pkey`)} on ${batch} (${ident(spec.primaryKey)})`,
-  );
-  await client.query(
-    renderer.render('staging/mirror_indexes.sql', {
-      table: batch,
-      indexes: secondaryIndexes(spec, name).filter((index) => !existing.includes(index.name)),
-    }),
-  );
-}
-
-const batchName = (spec: StagingTableSpec, runId: number) => `${spec.database}__${spec.table}__r${runId}`;
-
-/**
- * Whether this run's batch can simply become the mirror: a first load (empty mirror) whose batch was
- * loaded logged and in one piece (a resumed extract may hold rows twice and goes through the merge).
- */
-export async function isAdoptable(
-  client: pg.ClientBase,
-  spec: StagingTableSpec,
-  batch: string,
-  dedupe: boolean,
-): Promise<boolean> {
-  return !dedupe && (await isMirrorEmpty(client, spec)) && (await isLogged(client, batch));
-}
-
-/**
- * Renames a batch into the empty mirror's place, its indexes named as the mirror's (building whatever
- * `prepareBatchForAdoption` and `indexBatchForAdoption` have not).
- */
-export async function adoptBatchAsMirror(
-  client: pg.ClientBase,
-  renderer: SqlRenderer,
-  spec: StagingTableSpec,
-  batch: string,
-  runId: number,
-): Promise<void> {
-  await prepareBatchForAdoption(client, batch, runId);
-  await indexBatchForAdoption(client, renderer, spec, batch, runId);
-  const mirror = mirrorTable(spec.database, spec.table);
-  const mirrorName = `${spec.database}__${spec.table}`;
-  const prefix = batchName(spec, runId);
-  await client.query(`drop table ${mirror}`);
-  await client.query(`alter table ${batch} rename to ${ident(mirrorName)}`);
-  await client.query(`alter table ${mirror} reset (autovacuum_enabled)`);
-  for (const index of await indexNames(client, mirror)) {
-    if (!index.startsWith(prefix)) continue;
-    const renamed = mirrorName + index.slice(prefix.length);
-    await client.query(`alter index stg.${ident(index)} rename to ${ident(renamed)}`);
-  }
-  await client.query(
-    `alter table ${mirror} add constraint ${ident(`${mirrorName}_pkey`)} primary key using index ${ident(`${mirrorName}_pkey`)}`,
-  );
-}
-
 export async function dropBatch(client: pg.ClientBase, batch: string): Promise<void> {
   await client.query(`drop table if exists ${batch}`);
+}
+
+/**
+ * Drops the batch tables runs left behind. Matched by the exact batch name scheme: a table that
+ * merely looks like one under LIKE (whose `_` is any character) is left alone.
+ */
+export async function dropRunBatches(
+  client: pg.Pool | pg.ClientBase,
+  runIds: readonly number[],
+): Promise<number> {
+  let dropped = 0;
+  for (const runId of runIds) {
+    const { rows } = await client.query<{ name: string }>(
+      `select format('%I.%I', schemaname, tablename) as name from pg_tables
+       where schemaname = $1 and tablename ~ $2`,
+      [STAGING_SCHEMA, runBatchesPattern(runId)],
+    );
+    for (const { name } of rows) {
+      await client.query(`drop table if exists ${name}`);
+      dropped++;
+    }
+  }
+  return dropped;
 }

@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 
 export const dbMigrateCommand = defineCommand({
   words: ['db', 'migrate'],
   summary: 'bring the five source databases and the warehouse to the latest schema (safe to rerun)',
   flags: {},
-  schema: z.object({}),
   async run(_flags, out) {
     const { migrateDatabases } = await import('../actions/db.ts');
     return migrateDatabases(out);

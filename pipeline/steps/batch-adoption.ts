@@ -1,6 +1,7 @@
 import {
   batchTable,
   indexBatchForAdoption,
+  inTransaction,
   isAdoptable,
   type KeyRangeRow,
   prepareBatchForAdoption,
@@ -42,27 +43,21 @@ export async function startBatchAdoption(
       const batch = batchTable(table.database, table.table, runId);
       if (!(await isAdoptable(client, stagingSpec(table), batch, dedupe))) continue;
       // Normally done by the extract step already (then a no-op): the transform reads these columns.
-      await client.query('begin');
-      await prepareBatchForAdoption(client, batch, runId);
-      await client.query('commit');
+      await inTransaction(client, () => prepareBatchForAdoption(client, batch, runId));
       batches.set(qualifiedName(table), { table, batch });
     }
   } catch (error) {
-    await client.query('rollback').catch(() => {});
     client.release();
     throw error;
   }
   const indexed = (async () => {
     try {
       for (const [name, { table, batch }] of batches) {
-        await client.query('begin');
-        await indexBatchForAdoption(client, deps.renderer, stagingSpec(table), batch, runId);
-        await client.query('commit');
+        await inTransaction(client, () =>
+          indexBatchForAdoption(client, deps.renderer, stagingSpec(table), batch, runId),
+        );
         if (table.detectHardDeletes) keyRanges.set(name, await scanBatchKeyRanges(client, table, batch));
       }
-    } catch (error) {
-      await client.query('rollback').catch(() => {});
-      throw error;
     } finally {
       client.release();
     }

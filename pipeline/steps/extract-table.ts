@@ -14,11 +14,12 @@ import {
   finishStep,
   getStep,
   heartbeatRun,
+  inTransaction,
   isMirrorEmpty,
   prepareBatchForAdoption,
   readWatermark,
+  type StepDetail,
   startStep,
-  type Watermark,
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
@@ -33,22 +34,14 @@ export interface ExtractTableInput {
   windowTo?: string;
 }
 
-export interface ExtractTableResult {
-  table: string;
-  mode: 'full' | 'incremental';
-  rows: number;
-  resumed: boolean;
-  watermarkBefore: Watermark | null;
-  watermarkAfter: Watermark | null;
-}
+/** An extract's result, as its step keeps it (warehouse/step-kinds.ts). */
+export type ExtractTableResult = Pick<
+  ExtractStepDetail,
+  'table' | 'mode' | 'rows' | 'resumed' | 'watermarkBefore' | 'watermarkAfter'
+>;
 
 /** What the extract step keeps in etl.run_steps for the transform, besides its result. */
-export interface ExtractStepDetail extends ExtractTableResult {
-  since?: string;
-  upperBound?: string;
-  /** Hard-delete detection's source side (range → count and key sum), read beside the extract. */
-  sourceKeyRanges?: Record<string, { n: string; s: string }>;
-}
+export type ExtractStepDetail = StepDetail<'extract'>;
 
 /** Subtracts seconds from a 'YYYY-MM-DD HH:MM:SS.ffffff' UTC timestamp, keeping the microseconds. */
 export function minusSeconds(timestamp: string, seconds: number): string {
@@ -82,16 +75,15 @@ export async function extractTable(
     const previous = await getStep(client, input.runId, 'extract', name);
     if (previous?.status === 'succeeded') {
       // A retried activity after the extract finished: nothing left to do.
-      return previous.detail as unknown as ExtractTableResult;
+      return previous.detail;
     }
     const watermarkBefore = (await readWatermark(client, name)) ?? null;
     const source = deps.source(table.database as SourceDatabase);
     // The bound is fixed at the first attempt and kept in the step's detail, so a resumed extract
     // covers exactly the rows the first attempt would have.
-    const detail = (previous?.detail ?? {}) as { upperBound?: string };
     let mode: 'full' | 'incremental';
     let since: string | undefined;
-    let upperBound = detail.upperBound;
+    let upperBound = previous?.detail.upperBound;
     if (input.kind === 'backfill') {
       mode = 'incremental';
       since = input.windowFrom;
@@ -186,11 +178,7 @@ export async function extractTable(
     if (firstLoad) {
       // The transform reads this batch as the mirror (and indexes it meanwhile): give it the mirror's
       // columns and statistics now. Should this fail, the transform does it.
-      await client.query('begin');
-      await prepareBatchForAdoption(client, batch, input.runId).then(
-        () => client.query('commit'),
-        () => client.query('rollback'),
-      );
+      await inTransaction(client, () => prepareBatchForAdoption(client, batch, input.runId)).catch(() => {});
     }
     return outcome;
   } catch (error) {

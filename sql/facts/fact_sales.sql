@@ -117,7 +117,7 @@ analyze _fact_rows;
 -- than the merge)
 select
   count(*) filter (where f.order_item_id is null) as inserted,
-  count(*) filter (where k.deleted_at is not null and f.deleted_at is null) as newly_deleted
+  count(*) filter (where k.deleted_at is not null and f.deleted_at is null) as deleted
 from _fact_rows k
 left join {{ ref('fact_sales') }} f on f.order_item_id = k.order_item_id;
 

@@ -1,30 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { describe, expect } from 'vitest';
+import { etlTest } from '../support/fixtures.ts';
+import { placeOrder, seedSmallShop } from '../support/source-writer.ts';
+
+/** The small shop, loaded by a first run. */
+const test = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
+  shop: [
+    async ({ writer, run }, use) => {
+      const shop = await seedSmallShop(writer);
+      await run();
+      await use(shop);
+    },
+    { scope: 'file' },
+  ],
+});
 
 describe('late-arriving dimensions and backfills', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let shop: Awaited<ReturnType<typeof seedSmallShop>>;
-  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
-    shop = await seedSmallShop(writer);
-    await run();
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
-  it('gives a fact whose product is not loaded yet an inferred member, completed in place when the product arrives', async () => {
+  test('gives a fact whose product is not loaded yet an inferred member, completed in place when the product arrives', async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
     const lateProductId = 9_001;
     const { orderId } = await placeOrder(writer, {
       customerId: shop.customers[0]!,
@@ -73,7 +69,12 @@ describe('late-arriving dimensions and backfills', () => {
     expect(versions[0].n).toBe(1);
   });
 
-  it('repairs a window with a backfill and leaves the watermarks where they were', async () => {
+  test('repairs a window with a backfill and leaves the watermarks where they were', async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
     const { orderId } = await placeOrder(writer, {
       customerId: shop.customers[1]!,
       employeeId: shop.employees[1]!,
@@ -91,10 +92,8 @@ describe('late-arriving dimensions and backfills', () => {
       'SELECT DATE(updated_at) AS day FROM orders WHERE id = ?',
       [orderId],
     );
-    const summary = await runPipeline(deps, {
-      tables: TEST_TABLES,
+    const summary = await run({
       kind: 'backfill',
-      trigger: 'test',
       windowFrom: `${order!.day} 00:00:00.000000`,
       windowTo: `${order!.day} 23:59:59.999999`,
     });

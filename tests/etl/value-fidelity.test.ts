@@ -1,34 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { describe, expect } from 'vitest';
 import { readWatermark } from '../../warehouse/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter, seedSmallShop } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { etlTest } from '../support/fixtures.ts';
+import { seedSmallShop } from '../support/source-writer.ts';
+
+const test = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
+  shop: [async ({ writer }, use) => use(await seedSmallShop(writer)), { scope: 'file' }],
+});
+// tiny chunks: rows with escapes straddle chunk and page boundaries
+test.scoped({ tuning: { pageRows: 5, chunkRows: 2, commitEveryRows: 3 } });
 
 /**
  * The extract copies MySQL's wire bytes into COPY text without decoding them (CopyTextTranscoder):
  * every value must arrive in the warehouse exactly as the source holds it.
  */
 describe('values arrive exactly as the source holds them', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let shop: Awaited<ReturnType<typeof seedSmallShop>>;
-  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    // tiny chunks: rows with escapes straddle chunk and page boundaries
-    deps = createPipelineDeps(scratch.config, { pageRows: 5, chunkRows: 2, commitEveryRows: 3 });
-    shop = await seedSmallShop(writer);
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
   const texts = [
     'tab\there',
     'new\nline',
@@ -43,7 +28,13 @@ describe('values arrive exactly as the source holds them', () => {
     `${'long '.repeat(40)}\t${'x'.repeat(300)}`.slice(0, 200),
   ];
 
-  it('keeps text with tabs, newlines, backslashes and unicode, NULLs, exact decimals and microseconds', async () => {
+  test('keeps text with tabs, newlines, backslashes and unicode, NULLs, exact decimals and microseconds', async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
+    expect(deps.tuning).toMatchObject({ pageRows: 5, chunkRows: 2, commitEveryRows: 3 });
     const ids: number[] = [];
     for (const [i, text] of texts.entries()) {
       ids.push(
@@ -100,7 +91,12 @@ describe('values arrive exactly as the source holds them', () => {
     );
   });
 
-  it('refuses a text value with a NUL byte, naming it, and changes nothing', async () => {
+  test('refuses a text value with a NUL byte, naming it, and changes nothing', async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
     const before = await readWatermark(deps.warehouse, 'orders.customers');
     const count = async () =>
       (await deps.warehouse.query('select count(*)::int as n from stg.orders__customers')).rows[0].n;

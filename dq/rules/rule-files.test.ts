@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DqRuleFileError, loadRuleFiles, parseRuleFile, RULE_TYPES } from '../../dq/index.ts';
+import { DqRuleFileError, loadRuleFiles, parseRuleFile, RULE_TYPES } from '../index.ts';
 
 const parse = (text: string) => () => parseRuleFile('sql/facts/fact_sales.dq.yml', text);
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runCli } from '../tests/cli/run-cli.ts';
 
 /**
  * A bad flag or a bad setting stops the command before it touches anything, with a message that
  * names the flag or the variable, and a non-zero exit code. These never reach a database: flags and
  * settings are checked first, so the shared demo databases are safe.
  */
-describe('bad input names itself and exits non-zero', () => {
+// Each case is a process of its own that waits mostly on its start-up: a few at once.
+describe.concurrent('bad input names itself and exits non-zero', () => {
   const cases: { args: string[]; env?: Record<string, string>; names: RegExp }[] = [
     { args: ['seed', '--scale', 'abc'], names: /--scale must be a positive number/ },
     { args: ['seed', '--scale', '0'], names: /--scale must be at least 0\.001/ },
@@ -15,6 +16,18 @@ describe('bad input names itself and exits non-zero', () => {
     { args: ['seed', '--scale', '1', '--anchor', '2025-02-30'], names: /--anchor is not a calendar day/ },
     { args: ['seed', '--scale', '1', '--anchor', '2999-01-01'], names: /--anchor must not be in the future/ },
     { args: ['seed', '--scale', '1', '--seed', 'a b'], names: /--seed must be/ },
+    { args: ['seed', '--scale', '-1'], names: /--scale must be a positive number/ },
+    {
+      args: ['etl', 'backfill', '--from', '2026-13-01', '--to', '2026-01-02', '--local'],
+      names: /--from is not a calendar day/,
+    },
+    {
+      args: ['etl', 'backfill', '--from', '2026-01-03', '--to', '2026-01-02', '--local'],
+      names: /--from must not be after --to/,
+    },
+    { args: ['etl', 'run', '--local', '--detach'], names: /--detach cannot be combined with --local/ },
+    { args: ['dq', 'report', '--run', '1', '--etl-run', '2'], names: /--run give either --run or --etl-run/ },
+    { args: ['worker', '--metrics-port', '-5'], names: /--metrics-port/ },
     { args: ['simulate', '--days', 'x'], names: /--days must be a whole number/ },
     { args: ['simulate', '--days', '0'], names: /--days must be at least 1/ },
     { args: ['simulate', '--days', '1', '--scale', '1'], names: /--scale/ },
@@ -36,6 +49,14 @@ describe('bad input names itself and exits non-zero', () => {
       expect(run.stdout).toBe('');
     });
   }
+
+  it("derives each command's help from its flags, one line a flag", async () => {
+    const run = await runCli(['etl', 'backfill', '--help']);
+    expect(run.code).toBe(0);
+    for (const flag of ['--from D', '--to D', '--tables a,b', '--local', '--detach', '--json']) {
+      expect(run.stdout).toContain(`  ${flag} `);
+    }
+  });
 
   it('reports a bad setting as JSON under --json', async () => {
     const run = await runCli(['seed', '--scale', '1', '--json'], { DWH_URL: 'nonsense' });

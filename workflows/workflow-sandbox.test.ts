@@ -1,8 +1,8 @@
 import { dirname, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../core/paths.ts';
-import { WORKFLOWS_PATH } from '../../workflows/worker.ts';
-import { IMPORT, reachableFiles, valueImports } from '../support/value-imports.ts';
+import { REPO_ROOT } from '../core/paths.ts';
+import { IMPORT, reachableFiles, valueImports } from '../tests/support/value-imports.ts';
+import { WORKFLOWS_PATH } from './worker.ts';
 
 /**
  * Workflow code is replayed, so it may import only Temporal's workflow API, activity *types* and other

@@ -1,10 +1,10 @@
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../core/paths.ts';
-import { INFRA_PART_NAMES } from '../../ops/infra/part-names.ts';
-import { INFRA_PARTS } from '../../ops/infra/parts/index.ts';
-import { reachableFiles } from '../support/value-imports.ts';
-import { runCli } from './run-cli.ts';
+import { REPO_ROOT } from '../core/paths.ts';
+import { INFRA_PART_NAMES } from '../ops/infra/part-names.ts';
+import { INFRA_PARTS } from '../ops/infra/parts/index.ts';
+import { runCli } from '../tests/cli/run-cli.ts';
+import { reachableFiles } from '../tests/support/value-imports.ts';
 
 /**
  * Every command loads only what it uses: loading every command's implementation costs ~180 MB and ~1 s

@@ -1,0 +1,95 @@
+import type pg from 'pg';
+import {
+  analyzeIfStale,
+  countFrom,
+  deferIndexes,
+  finishStep,
+  type ModelCounts,
+  type ModelResult,
+  modelCounts,
+  runModel,
+  startStep,
+} from '../../../warehouse/index.ts';
+import type { Load } from './load-context.ts';
+
+/** Dimensions in build order: type 1 first (the type 2 rows and the facts look them up). */
+const DIMENSION_MODELS = [
+  'dim_region',
+  'dim_category',
+  'dim_payment_method',
+  'dim_employee',
+  'dim_customer',
+  'dim_product',
+] as const;
+
+const FACT_MODEL = 'fact_sales';
+
+/**
+ * Phase 3: the dimensions, the affected orders, inferred members and the fact, each an SQL model
+ * that reports its own counts. Returns whether the load was incremental (the fact had rows).
+ */
+export async function buildModels(load: Load): Promise<boolean> {
+  const { client, deps, input } = load;
+  const incremental = await factHasRows(client);
+  const context = {
+    incremental,
+    batches: load.batches,
+    sources: load.sources,
+    vars: { run_id: input.runId, business_tz: deps.config.BUSINESS_TZ },
+  };
+  const run = async (folder: string, model: string) => {
+    load.hooks.onStep(model);
+    await startStep(client, input.runId, 'transform', model);
+    return runModel(client, deps.renderer, `${folder}/${model}.sql`, context);
+  };
+
+  for (const model of DIMENSION_MODELS) {
+    const counts = await recordModel(load, await run('dims', model));
+    await analyzeIfStale(client, `dwh.${model}`, counts.inserted + counts.updated);
+  }
+  const affected = await run('facts', 'affected_orders');
+  await finishStep(client, input.runId, 'transform', 'affected_orders', {
+    detail: { orders: countFrom(affected, 'affected') },
+  });
+  await recordModel(load, await run('facts', 'inferred_members'));
+
+  const restoreFactIndexes = incremental
+    ? async () => {}
+    : await deferIndexes(client, 'dwh.fact_sales', { primaryKey: true });
+  // (A failed index build fails the transform where it is awaited.)
+  void load.adoption.indexed.then(load.hooks.onSpareCore, () => {}).catch(() => {});
+  const fact = await run('facts', FACT_MODEL);
+  await restoreFactIndexes();
+  await recordModel(load, fact);
+  return incremental;
+}
+
+/** Whether the next transform is a first load (the fact is empty): it rebuilds everything. */
+export async function isFirstLoad(db: pg.Pool | pg.ClientBase): Promise<boolean> {
+  return !(await factHasRows(db));
+}
+
+async function factHasRows(client: pg.Pool | pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ any: boolean }>(
+    'select exists (select 1 from dwh.fact_sales) as any',
+  );
+  return rows[0]!.any;
+}
+
+/** Audits a model's step with the counts it reported and adds it to the run's targets. */
+async function recordModel(load: Load, result: ModelResult): Promise<ModelCounts> {
+  const counts = modelCounts(result);
+  const target = result.model.replace(/^.*\//, '').replace(/\.sql$/, '');
+  await finishStep(load.client, load.input.runId, 'transform', target, {
+    rows_inserted: counts.inserted,
+    rows_updated: counts.updated,
+    rows_deleted: counts.deleted,
+  });
+  load.targets.push({
+    target: `dwh.${target}`,
+    ...counts,
+    merged: counts.inserted + counts.updated,
+    durationMs: result.durationMs,
+  });
+  return counts;
+}

@@ -1,0 +1,66 @@
+import { test as base } from 'vitest';
+import {
+  createPipelineDeps,
+  type ExtractTuning,
+  type PipelineDeps,
+  type PipelineRunRequest,
+  type PipelineRunSummary,
+  runPipeline,
+} from '../../pipeline/index.ts';
+import { createScratch, type Scratch } from './scratch.ts';
+import { SourceWriter } from './source-writer.ts';
+import { TEST_TABLES } from './warehouse-checks.ts';
+
+/**
+ * The set-up most integration files share, as vitest fixtures, each made once per file when a test
+ * first asks for it and dropped after the file's last test:
+ * - `scratch`: private source databases and warehouse (createScratch);
+ * - `writer`: writes to the scratch's sources as the services would;
+ * - `deps`: the pipeline's dependencies on the scratch, with the extract sizes of `tuning`;
+ * - `run`: one incremental run of every test table (its request fields can be overridden).
+ * A file that needs smaller extract units says so with `etlTest.scoped({ tuning: {...} })`.
+ */
+export interface EtlFixtures {
+  tuning: Partial<ExtractTuning>;
+  scratch: Scratch;
+  writer: SourceWriter;
+  deps: PipelineDeps;
+  run: (request?: Partial<PipelineRunRequest>) => Promise<PipelineRunSummary>;
+}
+
+export const etlTest = base.extend<EtlFixtures>({
+  tuning: [{}, { scope: 'file' }],
+  scratch: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads the fixtures a fixture needs from this pattern
+    async ({}, use) => {
+      const scratch = await createScratch();
+      await use(scratch);
+      await scratch.drop();
+    },
+    { scope: 'file' },
+  ],
+  writer: [
+    async ({ scratch }, use) => {
+      const writer = new SourceWriter(scratch.config);
+      await use(writer);
+      await writer.close();
+    },
+    { scope: 'file' },
+  ],
+  deps: [
+    async ({ scratch, tuning }, use) => {
+      const deps = createPipelineDeps(scratch.config, tuning);
+      await use(deps);
+      await deps.close();
+    },
+    { scope: 'file' },
+  ],
+  run: [
+    async ({ deps }, use) => {
+      await use((request = {}) =>
+        runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test', ...request }),
+      );
+    },
+    { scope: 'file' },
+  ],
+});
