@@ -17,6 +17,7 @@ import {
   scheduleUnpauseCommand,
 } from './schedule.ts';
 import { seedCommand } from './seed.ts';
+import { servicesStartCommand, servicesStatusCommand, servicesStopCommand } from './services.ts';
 import { simulateCommand } from './simulate.ts';
 import { workerCommand } from './worker.ts';
 
@@ -32,6 +33,9 @@ export const COMMANDS: readonly Command[] = [
   etlResetCommand,
   etlCancelCommand,
   seedCommand,
+  servicesStartCommand,
+  servicesStopCommand,
+  servicesStatusCommand,
   dqRunCommand,
   dqReportCommand,
   dqRulesCommand,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exec } from '../../core/exec.ts';
@@ -16,6 +17,11 @@ export interface NginxSite {
   home: string;
   /** The account worker processes run as (the master needs root for ports below 1024). */
   workerUser?: string;
+}
+
+/** A digest of the site template: a part started from an older one is restarted by `infra up`. */
+export function templateDigest(): string {
+  return createHash('sha256').update(readFileSync(TEMPLATE)).digest('hex').slice(0, 12);
 }
 
 /** Fills the template's ${NAME}s the way the nginx image's envsubst does; an unknown one is an error. */

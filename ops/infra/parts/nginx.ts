@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exec, spawnDetached } from '../../../core/exec.ts';
 import { LOG_DIR, STATE_DIR } from '../../../core/paths.ts';
-import { NGINX_BIN, writeNginxConfig } from '../../nginx/render.ts';
+import { NGINX_BIN, templateDigest, writeNginxConfig } from '../../nginx/render.ts';
 import { aptInstall } from '../apt.ts';
 import { isPortOpen } from '../net.ts';
 import type { InfraPart } from '../part.ts';
@@ -57,7 +57,7 @@ export const nginxPart: InfraPart = {
   },
 
   startSettings() {
-    return `gateway=${GATEWAY_UPSTREAM} https=${HTTPS_PORT} http=${HTTP_PORT}`;
+    return `gateway=${GATEWAY_UPSTREAM} https=${HTTPS_PORT} http=${HTTP_PORT} template=${templateDigest()}`;
   },
 
   async version() {
