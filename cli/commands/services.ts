@@ -1,20 +1,28 @@
 import { z } from 'zod';
-import { defineCommand, listFlagSchema } from '../command.ts';
+import { SERVICE_PROCESSES } from '../../ops/services/service-processes.ts';
+import { defineCommand, type FlagValues, listFlagSchema, switchFlag, valueFlag } from '../command.ts';
 
-const SERVICE_NAMES = ['auth', 'catalog', 'gateway'];
-const onlyFlag = { only: { type: 'string' } } as const;
-const onlyHelp = `--only a,b        only these services (${SERVICE_NAMES.join(', ')})`;
-const onlySchema = z.object({ only: listFlagSchema });
-const startSchema = onlySchema.extend({ foreground: z.boolean().default(false) });
-export type ServicesFlags = z.infer<typeof onlySchema>;
-export type ServicesStartFlags = z.infer<typeof startSchema>;
+const onlyFlags = {
+  only: valueFlag(
+    'a,b',
+    `only these services (${SERVICE_PROCESSES.map((s) => s.name).join(', ')})`,
+    listFlagSchema,
+  ),
+};
+const startFlags = {
+  ...onlyFlags,
+  foreground: switchFlag(
+    'run one service attached (containers): --only names exactly one',
+    z.boolean().default(false),
+  ),
+};
+export type ServicesFlags = FlagValues<typeof onlyFlags>;
+export type ServicesStartFlags = FlagValues<typeof startFlags>;
 
 export const servicesStartCommand = defineCommand({
   words: ['services', 'start'],
   summary: 'start the services and the gateway as native processes (pids and logs like infra parts)',
-  flags: { ...onlyFlag, foreground: { type: 'boolean' } },
-  flagHelp: [onlyHelp, '--foreground      run one service attached (containers): --only names exactly one'],
-  schema: startSchema,
+  flags: startFlags,
   async run(flags, out) {
     const { startServicesAction } = await import('../actions/services.ts');
     return startServicesAction(flags, out);
@@ -24,9 +32,7 @@ export const servicesStartCommand = defineCommand({
 export const servicesStopCommand = defineCommand({
   words: ['services', 'stop'],
   summary: 'stop the services `services start` started, letting requests in flight finish',
-  flags: onlyFlag,
-  flagHelp: [onlyHelp],
-  schema: onlySchema,
+  flags: onlyFlags,
   async run(flags, out) {
     const { stopServicesAction } = await import('../actions/services.ts');
     return stopServicesAction(flags, out);
@@ -36,9 +42,7 @@ export const servicesStopCommand = defineCommand({
 export const servicesStatusCommand = defineCommand({
   words: ['services', 'status'],
   summary: 'each service with its address, health, version and pid; exit 1 when any is not running',
-  flags: onlyFlag,
-  flagHelp: [onlyHelp],
-  schema: onlySchema,
+  flags: onlyFlags,
   async run(flags, out) {
     const { showServicesStatus } = await import('../actions/services.ts');
     return showServicesStatus(flags, out);
