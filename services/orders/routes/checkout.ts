@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { idempotencyHeaders, requestHash } from '../../kit/idempotency.ts';
@@ -88,7 +88,11 @@ export async function checkoutRoutes(
             throw conflict(`the order is ${locked.status}: only a pending_payment order can be paid`);
           }
           // The payment's own key follows the client's, so a replay after a crash finds the same charge.
-          const paymentKey = `order-${orderId}-checkout-${key ?? randomUUID()}`;
+          // Hashed: the client's key may be 128 characters, payments keeps 64.
+          const paymentKey = `o${orderId}-${createHash('sha256')
+            .update(`${viewer.userId}:${key ?? randomUUID()}`)
+            .digest('hex')
+            .slice(0, 40)}`;
           const authorized = await upstreams.authorize(
             { orderId, amount: locked.total_amount, currency: locked.currency, card: request.body.card },
             paymentKey,
