@@ -6,43 +6,17 @@
  *
  *   npm run docs:temporal-ui            (Temporal up, some runs made: techmarket etl run, etl backfill)
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { config } from '../core/config.ts';
 import { REPO_ROOT } from '../core/paths.ts';
 import { connectTemporal, temporalUiLink, temporalUiUrl } from '../workflows/client.ts';
 import { etlTaskQueue } from '../workflows/constants.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, ensureChromium } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const OUT_DIR = join(REPO_ROOT, 'docs/images');
 const VIEWPORT = { width: 1600, height: 1000 };
-
-function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  process.stderr.write(`${CHROMIUM} is missing: installing Debian's chromium package\n`);
-  const apt = (...args: string[]) =>
-    execFileSync('apt-get', args, {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  try {
-    apt('install', '-y', '--no-install-recommends', 'chromium');
-  } catch {
-    apt('update');
-    apt('install', '-y', '--no-install-recommends', 'chromium');
-  }
-}
 
 /** The newest dailyPipeline run, for the second screenshot. */
 async function latestDailyRun(): Promise<{ workflowId: string; runId: string } | undefined> {

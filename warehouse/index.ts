@@ -4,6 +4,16 @@ export {
   isAdoptable,
   prepareBatchForAdoption,
 } from './batch-adoption-store.ts';
+export {
+  BI_ACCESS_LEVELS,
+  type BiAccessLevel,
+  type BiGrant,
+  type BiUser,
+  grantBiAccess,
+  listBiUsers,
+  revokeBiAccess,
+} from './bi-access.ts';
+export { biUserNameSchema, regionCodeSchema } from './bi-access-input.ts';
 export { COLUMN_TYPES, type ColumnType } from './column-types.ts';
 export { deferIndexes } from './index-deferral.ts';
 export {

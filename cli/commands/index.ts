@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { biGrantCommand, biRevokeCommand, biUsersCommand } from './bi.ts';
 import { dbMigrateCommand } from './db.ts';
 import { dqReportCommand, dqRulesCommand, dqRunCommand } from './dq.ts';
 import {
@@ -46,4 +47,7 @@ export const COMMANDS: readonly Command[] = [
   scheduleUnpauseCommand,
   scheduleTriggerCommand,
   workerCommand,
+  biGrantCommand,
+  biRevokeCommand,
+  biUsersCommand,
 ];

@@ -4,8 +4,8 @@ import { loadSettings, serviceSettings } from './config.ts';
 import { createService } from './create-service.ts';
 import { notFound } from './errors.ts';
 
-async function buildKitApp() {
-  const settings = loadSettings(serviceSettings, { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: '2048' });
+async function buildKitApp(env: Record<string, string> = {}) {
+  const settings = loadSettings(serviceSettings, { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: '2048', ...env });
   const app = await createService({
     name: 'kit-test',
     description: 'the shared kit under test',
@@ -121,5 +121,52 @@ describe('the shared service kit', () => {
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['strict-transport-security']).toBeDefined();
     await app.close();
+  });
+
+  it('sheds load with 503 while the event loop is blocked, and recovers', async () => {
+    const app = await buildKitApp({ PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '100' });
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    // Block the loop across one of under-pressure's one-second samples, then let its timer run.
+    const until = Date.now() + 1300;
+    while (Date.now() < until) {}
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const shed = await app.inject({ url: '/health' });
+    expect(shed.statusCode).toBe(503);
+    expect(shed.json().error).toBe('overloaded');
+    expect(shed.headers['retry-after']).toBe('1');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('finishes requests in flight when it shuts down, and refuses new ones', async () => {
+    const settings = loadSettings(serviceSettings, { LOG_LEVEL: 'silent' });
+    const app = await createService({
+      name: 'kit-test',
+      description: 'x',
+      settings,
+      checkReady: async () => {},
+    });
+    let release: () => void = () => {};
+    const entered = new Promise<void>((resolve) => {
+      app.get('/slow', async () => {
+        resolve();
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        return { done: true };
+      });
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const inFlight = fetch(`${url}/slow`);
+    await entered;
+    const closed = app.close();
+    release();
+    const reply = await inFlight;
+    expect(reply.status).toBe(200);
+    expect(await reply.json()).toEqual({ done: true });
+    await closed;
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 });

@@ -143,7 +143,7 @@ describe('auth', () => {
     expect(
       (await call(`${world.authUrl}/password-reset/confirm`, { body: { token, password: newPassword } }))
         .status,
-    ).toBe(204);
+    ).toBe(200);
     expect(
       (await call(`${world.authUrl}/login`, { body: { email: 'lock@example.com', password: newPassword } }))
         .status,

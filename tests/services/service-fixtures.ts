@@ -37,7 +37,15 @@ export async function startServiceWorld(overrides: Record<string, string> = {}):
   const logFile = join(dir, 'services.log');
   const logStream = destination({ dest: logFile, sync: true });
   // Every test request comes from 127.0.0.1: the per-address limit would count them all together.
-  const env = { LOG_LEVEL: 'info', JWKS_COOLDOWN_MS: '0', RATE_LIMIT_PER_ADDRESS: '100000', ...overrides };
+  // Three services share this one process and two busy cores: shedding by event-loop utilisation
+  // would answer 503 to a test at random (the kit's own test checks shedding).
+  const env = {
+    LOG_LEVEL: 'info',
+    JWKS_COOLDOWN_MS: '0',
+    RATE_LIMIT_PER_ADDRESS: '100000',
+    PRESSURE_MAX_EVENT_LOOP_UTILIZATION: '0',
+    ...overrides,
+  };
   const auth = await buildAuth(
     loadSettings(authSettings, { ...env, AUTH_DB_URL: sourceUrl(scratch.config, 'auth'), PORT: '0' }),
     { logStream },
@@ -57,11 +65,11 @@ export async function startServiceWorld(overrides: Record<string, string> = {}):
   const catalogUrl = `http://127.0.0.1:${(catalog.server.address() as { port: number }).port}`;
   const gateway = await buildGateway(
     loadSettings(gatewaySettings, {
+      GATEWAY_RATE_LIMIT_PER_MINUTE: '100000',
       ...env,
       AUTH_URL: authUrl,
       CATALOG_URL: catalogUrl,
       AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
-      GATEWAY_RATE_LIMIT_PER_MINUTE: '100000',
       PORT: '0',
     }),
     { logStream },

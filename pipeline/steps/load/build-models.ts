@@ -23,6 +23,8 @@ const DIMENSION_MODELS = [
 ] as const;
 
 const FACT_MODEL = 'fact_sales';
+/** The daily sales rollups, rolled up again for the days the fact merge touched (issue 16). */
+const ROLLUP_MODEL = 'agg_sales_daily';
 
 /**
  * Phase 3: the dimensions, the affected orders, inferred members and the fact, each an SQL model
@@ -61,6 +63,7 @@ export async function buildModels(load: Load): Promise<boolean> {
   const fact = await run('facts', FACT_MODEL);
   await restoreFactIndexes();
   await recordModel(load, fact);
+  await recordModel(load, await run('rollups', ROLLUP_MODEL));
   return incremental;
 }
 

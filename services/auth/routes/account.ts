@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorReply, HttpError, notFound, unauthorized } from '../../shared/index.ts';
 import type { AuthDeps } from '../deps.ts';
 import { checkPasswordStrength } from '../passwords.ts';
 import type { AuditEntry } from '../repositories/audit-repository.ts';
 import {
   acceptedReply,
+  doneReply,
   loginBody,
   meReply,
   refreshBody,
@@ -186,7 +186,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AuthDeps): Promi
         tags: ['account'],
         summary: 'End the session of a refresh token',
         body: refreshBody,
-        response: { 204: z.null().describe('the session is over'), 400: errorReply },
+        response: { 200: doneReply, 400: errorReply },
       },
     },
     async (request, reply) => {
@@ -198,7 +198,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AuthDeps): Promi
         success: userId !== undefined,
         ...client(request),
       });
-      return reply.code(204).send(null);
+      return reply.send({ status: 'done' as const, message: 'the session is over' });
     },
   );
 

@@ -48,7 +48,7 @@ export async function keyRoutes(app: FastifyInstance, deps: AuthDeps): Promise<v
         summary: 'Stop publishing a key that no longer signs (tokens it signed stop working)',
         security: [{ bearer: [] }],
         params: kidParams,
-        response: { 200: rotateReply, 401: errorReply, 403: errorReply, 404: errorReply },
+        response: { 200: rotateReply, 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply },
       },
     },
     async (request) => {

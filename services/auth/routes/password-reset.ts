@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { badRequest, errorReply } from '../../shared/index.ts';
 import type { AuthDeps } from '../deps.ts';
 import { checkPasswordStrength } from '../passwords.ts';
-import { acceptedReply, resetConfirmBody, resetRequestBody } from '../schemas/account.ts';
+import { acceptedReply, doneReply, resetConfirmBody, resetRequestBody } from '../schemas/account.ts';
 import { newOpaqueToken, tokenHash, utcDatetime } from '../secrets.ts';
 import { createAttemptLimits } from './attempt-limits.ts';
 
@@ -74,7 +73,7 @@ export async function passwordResetRoutes(app: FastifyInstance, deps: AuthDeps):
         tags: ['password reset'],
         summary: 'Set a new password with a reset token; every session of the account ends',
         body: resetConfirmBody,
-        response: { 204: z.null().describe('the password is changed'), 400: errorReply },
+        response: { 200: doneReply, 400: errorReply },
       },
     },
     async (request, reply) => {
@@ -106,7 +105,10 @@ export async function passwordResetRoutes(app: FastifyInstance, deps: AuthDeps):
         success: true,
         ...client,
       });
-      return reply.code(204).send(null);
+      return reply.send({
+        status: 'done' as const,
+        message: 'the password is changed; every session has ended',
+      });
     },
   );
 }

@@ -19,6 +19,8 @@ export const resetConfirmBody = z.strictObject({
   password,
 });
 
+/** A plain acknowledgement, for calls whose answer carries nothing else. */
+export const doneReply = z.object({ status: z.literal('done'), message: z.string() });
 export const acceptedReply = z.object({ status: z.literal('accepted'), message: z.string() });
 export const tokensReply = z.object({
   accessToken: z.string(),
@@ -34,7 +36,13 @@ export const meReply = z.object({
   roles: z.array(z.enum(ROLES)),
 });
 export const userIdParams = z.object({ id: z.coerce.number().int().positive() });
-export const rolesBody = z.strictObject({ roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length) });
+export const rolesBody = z.strictObject({
+  roles: z
+    .array(z.enum(ROLES))
+    .min(1)
+    .max(ROLES.length * 4)
+    .transform((roles) => [...new Set(roles)]),
+});
 export const statusBody = z.strictObject({ status: z.enum(['active', 'locked', 'disabled']) });
 export const jwksReply = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
 export const kidParams = z.object({ kid: z.string().min(1).max(64) });

@@ -1,0 +1,204 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKeyPair, SignJWT } from 'jose';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../core/paths.ts';
+import { seedDemoData } from '../../demo/index.ts';
+import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, ensureChromium } from '../../scripts/chromium.ts';
+import { buildBiService } from '../../services/bi/service.ts';
+import { biSettings } from '../../services/bi/settings.ts';
+import { loadSettings } from '../../services/shared/index.ts';
+import { grantBiAccess } from '../../warehouse/index.ts';
+import { createScratch, type Scratch } from '../support/scratch.ts';
+import { TEST_TABLES } from '../support/warehouse-checks.ts';
+
+const IMAGES = join(REPO_ROOT, 'docs/images');
+const AUTH_USER_ID = 4242;
+const REGIONS = ['UA-30', 'UA-05'];
+
+/**
+ * Issue 16: the sales-dynamics page in Debian's Chromium, as a regional user: log in, filter, drill
+ * down month → week → day, drill through to the order lines, export CSV; the CSV's totals equal the
+ * warehouse's. Auth is not in this branch: its login answer (an EdDSA access token, as auth signs
+ * them) is given by the test, and the page verifies it against the test's public key.
+ */
+describe('the sales-dynamics page in a browser', () => {
+  let scratch: Scratch;
+  let deps: PipelineDeps;
+  let app: Awaited<ReturnType<typeof buildBiService>>;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl: string;
+  let accessToken: string;
+  const user = () => `bi_${scratch.suffix}_page`;
+
+  /** Revenue of revenue lines in the user's regions over [from, to], from the fact, as the owner. */
+  async function warehouseRevenue(from: string, to: string, regions = REGIONS): Promise<string> {
+    const { rows } = await deps.warehouse.query(
+      `select coalesce(sum(f.net_amount), 0)::numeric(16,2)::text as v
+       from dwh.fact_sales f join dwh.dim_region r using (region_key)
+       where f.is_revenue and f.deleted_at is null and r.region_code = any ($3)
+         and f.order_date_key between $1 and $2`,
+      [Number(from.replaceAll('-', '')), Number(to.replaceAll('-', '')), regions],
+    );
+    return rows[0].v;
+  }
+
+  const cents = (v: string | number) => Math.round(Number(v) * 100);
+  function csvColumnSum(csv: string, column: string): number {
+    const [header, ...rows] = csv.trim().split('\r\n');
+    const i = header!.split(',').indexOf(column);
+    expect(i).toBeGreaterThanOrEqual(0);
+    // numbers are never quoted; a quoted text field before them may hold commas: read from the end
+    const fromEnd = header!.split(',').length - i;
+    return rows.reduce((s, row) => s + cents(row.split(',').at(-fromEnd)!), 0);
+  }
+
+  /** Clicks the chart's point with the most revenue; returns its period. */
+  async function clickBusiestPoint(): Promise<string> {
+    // `state` is the page script's own top-level binding (app.js)
+    const target = (await page.evaluate(`(() => {
+      const u = state.chart;
+      const revenue = u.data[1];
+      const i = revenue.indexOf(Math.max(...revenue));
+      return {
+        x: u.valToPos(u.data[0][i], 'x'),
+        y: u.valToPos(revenue[i], 'revenue'),
+        period: new Date(u.data[0][i] * 1000).toISOString().slice(0, 10),
+      };
+    })()`)) as { x: number; y: number; period: string };
+    const box = (await page.locator('#chart .u-over').boundingBox())!;
+    await page.mouse.move(box.x + target.x, box.y + target.y);
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    return target.period;
+  }
+
+  beforeAll(async () => {
+    ensureChromium();
+    scratch = await createScratch();
+    deps = createPipelineDeps(scratch.config);
+    await seedDemoData(scratch.config, {
+      scale: 0.05,
+      seed: 'page',
+      anchorDay: '2026-11-20',
+      reset: false,
+      quiet: true,
+    });
+    await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    await grantBiAccess(deps.warehouse, {
+      user: user(),
+      level: 'regional',
+      regions: REGIONS,
+      authUserId: AUTH_USER_ID,
+      osUser: 'test',
+    });
+    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const settings = loadSettings(biSettings, {
+      LOG_LEVEL: 'silent',
+      BI_DWH_URL: scratch.config.DWH_URL,
+      AUTH_LOGIN_URL: '/test-auth/login',
+    });
+    accessToken = await new SignJWT({ roles: ['sales_manager'] })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setSubject(String(AUTH_USER_ID))
+      .setIssuer(settings.JWT_ISSUER)
+      .setAudience(settings.JWT_AUDIENCE)
+      .setExpirationTime('15m')
+      .sign(privateKey);
+    app = await buildBiService(settings, { accessTokens: { keys: async () => publicKey } });
+    baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await page.route('**/test-auth/login', async (route) => {
+      const body = route.request().postDataJSON() as { email: string; password: string };
+      if (body.password !== 'correct horse') {
+        await route.fulfill({
+          status: 401,
+          json: { error: 'unauthorized', message: 'wrong e-mail or password' },
+        });
+        return;
+      }
+      await route.fulfill({ json: { accessToken, refreshToken: 'unused', expiresIn: 900 } });
+    });
+    mkdirSync(IMAGES, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await deps.close();
+    await scratch.drop();
+    await createPipelineDeps(scratch.config)
+      .warehouse.query(`drop role if exists "${user()}"`)
+      .catch(() => {});
+  });
+
+  it('refuses the API without a token, and a user without a page login', async () => {
+    const bare = await fetch(`${baseUrl}/api/filters`);
+    expect(bare.status).toBe(401);
+    const bad = await fetch(`${baseUrl}/api/series?from=2026-02-30&to=2026-03-01`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: { field: string } }).details.field).toMatch(/from/);
+  });
+
+  it('logs in, filters, drills down month → week → day and through to the lines, and exports CSV equal to the warehouse', async () => {
+    await page.goto(baseUrl);
+    await page.fill('#login [name=email]', 'analyst@techmarket.ua');
+    await page.fill('#login [name=password]', 'wrong');
+    await page.click('#login button[type=submit]');
+    await expect.poll(() => page.textContent('#login-error')).toMatch(/wrong e-mail or password/);
+    await page.fill('#login [name=password]', 'correct horse');
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#chart[data-grain=month]');
+
+    // only the user's regions are offered: the database decided
+    const offered = await page.$$eval('#filters [name=regions] option', (os) =>
+      os.map((o) => o.getAttribute('value')),
+    );
+    expect(offered.sort()).toEqual([...REGIONS].sort());
+    const from = await page.inputValue('#filters [name=from]');
+    const to = await page.inputValue('#filters [name=to]');
+    expect(cents((await page.getAttribute('#totals', 'data-revenue'))!)).toBe(
+      cents(await warehouseRevenue(from, to)),
+    );
+    await page.screenshot({ path: join(IMAGES, 'bi-page-months.png') });
+
+    // filter: one region
+    await page.selectOption('#filters [name=regions]', ['UA-30']);
+    await page.click('#filters button[type=submit]');
+    await expect
+      .poll(async () => cents((await page.getAttribute('#totals', 'data-revenue'))!))
+      .toBe(cents(await warehouseRevenue(from, to, ['UA-30'])));
+
+    // drill down: month → week → day
+    await clickBusiestPoint();
+    await page.waitForSelector('#chart[data-grain=week]');
+    await clickBusiestPoint();
+    await page.waitForSelector('#chart[data-grain=day]');
+    await page.screenshot({ path: join(IMAGES, 'bi-page-days.png') });
+    const [seriesDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-series')]);
+    const seriesCsv = readFileSync((await seriesDownload.path())!, 'utf8');
+    const periods = seriesCsv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((r) => r.split(',')[0]!);
+    expect(csvColumnSum(seriesCsv, 'revenue')).toBe(
+      cents(await warehouseRevenue(periods[0]!, periods.at(-1)!, ['UA-30'])),
+    );
+
+    // drill through: the order lines of the busiest day
+    const day = await clickBusiestPoint();
+    await page.waitForSelector('#lines:not([hidden]) tbody tr');
+    await page.screenshot({ path: join(IMAGES, 'bi-page-lines.png'), fullPage: true });
+    const [linesDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-lines')]);
+    const linesCsv = readFileSync((await linesDownload.path())!, 'utf8');
+    const expected = cents(await warehouseRevenue(day, day, ['UA-30']));
+    expect(expected).toBeGreaterThan(0);
+    expect(csvColumnSum(linesCsv, 'netRevenue')).toBe(expected);
+    expect(linesCsv).not.toMatch(/,UA-05,/);
+  });
+});
