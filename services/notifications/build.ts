@@ -33,9 +33,7 @@ export async function buildNotifications(
           log: app.log,
         })
       : undefined;
-  app.addHook('onReady', async () => {
-    await consumer?.start();
-  });
+  app.addHook('onReady', async () => consumer?.start());
   app.addHook('onClose', async () => {
     await consumer?.stop();
     channel.close();

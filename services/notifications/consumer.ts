@@ -73,42 +73,65 @@ export function createOrderPaidConsumer(options: ConsumerOptions) {
     }
   }
 
-  return {
-    async start() {
-      await ensureTopics(kafka, [options.topic, options.deadLetterTopic]);
-      await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ topic, partition, message }) => {
-          const decoded = decode(message.value);
-          if (decoded.kind === 'bad') {
-            options.log.warn(
-              { topic, partition, offset: message.offset, reason: decoded.reason },
-              'dead-lettered',
-            );
-            await producer.send({
-              topic: options.deadLetterTopic,
-              messages: [
-                {
-                  key: message.key,
-                  value: message.value,
-                  headers: {
-                    'dead-letter-reason': decoded.reason,
-                    'source-topic': topic,
-                    'source-partition': String(partition),
-                    'source-offset': message.offset,
-                  },
+  async function subscribe() {
+    await ensureTopics(kafka, [options.topic, options.deadLetterTopic]);
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const decoded = decode(message.value);
+        if (decoded.kind === 'bad') {
+          options.log.warn(
+            { topic, partition, offset: message.offset, reason: decoded.reason },
+            'dead-lettered',
+          );
+          await producer.send({
+            topic: options.deadLetterTopic,
+            messages: [
+              {
+                key: message.key,
+                value: message.value,
+                headers: {
+                  'dead-letter-reason': decoded.reason,
+                  'source-topic': topic,
+                  'source-partition': String(partition),
+                  'source-offset': message.offset,
                 },
-              ],
-            });
+              },
+            ],
+          });
+          return;
+        }
+        if (decoded.kind === 'order-paid') await handle(decoded.event);
+      },
+    });
+  }
+
+  const controller = new AbortController();
+  let starting: Promise<void> | undefined;
+  return {
+    /**
+     * Joins the group in the background: the service answers (its /ready is about its database)
+     * while Kafka is down, and keeps trying with backoff until the broker is there.
+     */
+    start() {
+      starting ??= (async () => {
+        for (let backoff = 200; !controller.signal.aborted; backoff = Math.min(backoff * 2, 5000)) {
+          try {
+            await subscribe();
             return;
+          } catch (error) {
+            options.log.warn({ err: error, retryInMs: backoff }, 'notifications: cannot join Kafka yet');
+            await consumer.disconnect().catch(() => undefined);
+            await sleep(backoff, controller.signal);
           }
-          if (decoded.kind === 'order-paid') await handle(decoded.event);
-        },
-      });
+        }
+      })();
     },
     async stop() {
+      controller.abort();
+      await starting;
       await consumer.disconnect();
       await producer.disconnect();
     },

@@ -7,6 +7,7 @@ const amount = z
 
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const serviceHeaders = z.object({
+  'x-service-key': z.string().max(200).describe("the orders service's key (PAYMENTS_SERVICE_KEY)"),
   'idempotency-key': z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, dot, dash, colon, underscore'),
@@ -49,3 +50,4 @@ export const webhookEvent = z.object({
     refundedAmount: z.string().regex(/^\d{1,10}\.\d{2}$/),
   }),
 });
+export const serviceKeyHeaders = serviceHeaders.pick({ 'x-service-key': true });

@@ -9,7 +9,14 @@ import { conflict, errorReply, HttpError, notFound, unauthorized } from '../../s
 import type { PaymentsDatabase } from '../database.ts';
 import { readPayment } from '../payments-repository.ts';
 import type { PspAdapter } from '../psp-adapter.ts';
-import { amountBody, authorizeBody, idParams, payment, serviceHeaders } from '../schemas.ts';
+import {
+  amountBody,
+  authorizeBody,
+  idParams,
+  payment,
+  serviceHeaders,
+  serviceKeyHeaders,
+} from '../schemas.ts';
 
 const errors = {
   400: errorReply,
@@ -39,7 +46,6 @@ export async function paymentRoutes(
       throw unauthorized('this route is for the orders service: a valid x-service-key is required');
     }
   };
-  const security = [{ serviceKey: [] }];
 
   r.post(
     '/payments/authorize',
@@ -49,7 +55,6 @@ export async function paymentRoutes(
         tags: ['payments'],
         summary:
           "Authorize an order's amount on a card; only the PSP's token and the last four digits are kept",
-        security,
         headers: serviceHeaders,
         body: authorizeBody,
         response: { 201: payment, ...errors },
@@ -100,7 +105,6 @@ export async function paymentRoutes(
       schema: {
         tags: ['payments'],
         summary: 'Capture up to the authorized amount',
-        security,
         headers: serviceHeaders,
         params: idParams,
         body: amountBody,
@@ -149,7 +153,6 @@ export async function paymentRoutes(
       schema: {
         tags: ['payments'],
         summary: 'Refund up to the captured amount (less earlier refunds)',
-        security,
         headers: serviceHeaders,
         params: idParams,
         body: amountBody,
@@ -196,7 +199,12 @@ export async function paymentRoutes(
     '/payments/:id',
     {
       preHandler: serviceOnly,
-      schema: { tags: ['payments'], security, params: idParams, response: { 200: payment, ...errors } },
+      schema: {
+        tags: ['payments'],
+        headers: serviceKeyHeaders,
+        params: idParams,
+        response: { 200: payment, ...errors },
+      },
     },
     async (request) => {
       const p = await readPayment(db, request.params.id);
