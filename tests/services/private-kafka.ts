@@ -44,6 +44,7 @@ log.dirs=${data}
 num.partitions=1
 default.replication.factor=1
 offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
