@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../tests/cli/run-cli.ts';
+import { closedPort } from '../tests/support/closed-port.ts';
 
 /**
  * A bad flag or a bad setting stops the command before it touches anything, with a message that
@@ -56,6 +57,16 @@ describe.concurrent('bad input names itself and exits non-zero', () => {
     for (const flag of ['--from D', '--to D', '--tables a,b', '--local', '--detach', '--json']) {
       expect(run.stdout).toContain(`  ${flag} `);
     }
+  });
+
+  it('names the warehouse and its setting when nothing listens there', async () => {
+    const port = await closedPort();
+    const run = await runCli(['etl', 'status'], { DWH_URL: `postgres://u:p@127.0.0.1:${port}/dwh` });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `the warehouse (DWH_URL) at 127.0.0.1:${port} cannot be reached: ECONNREFUSED`,
+    );
+    expect(run.stderr).toContain('techmarket infra status');
   });
 
   it('reports a bad setting as JSON under --json', async () => {

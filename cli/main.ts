@@ -1,10 +1,12 @@
 import { config } from '../core/config.ts';
 import { describeError, TechmarketError, UsageError } from '../core/errors.ts';
+import { startLogShipping, stopLogShipping } from '../core/log-shipping.ts';
 import { logger } from '../core/logger.ts';
 import { redactText } from '../core/redact.ts';
 import { type Command, commandHelp, parseFlags } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { createOutput } from './output.ts';
+import { explainUnreachable } from './unreachable-server.ts';
 
 function findCommand(argv: readonly string[]): Command | undefined {
   return [...COMMANDS]
@@ -17,6 +19,15 @@ function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.words.join(' ').length));
   for (const c of COMMANDS) lines.push(`  ${c.words.join(' ').padEnd(width)}  ${c.summary}`);
   return lines.join('\n');
+}
+
+/** A connection error explained by the settings that point at the server, when they can be read. */
+function explainUnreachableSafely(error: unknown): Error | undefined {
+  try {
+    return explainUnreachable(error, config());
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs one CLI invocation and returns the exit code (never throws). */
@@ -39,9 +50,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const flags = parseFlags(command, rest);
-    config(); // a bad setting stops every command before it does anything
+    const settings = config(); // a bad setting stops every command before it does anything
+    startLogShipping(settings);
     return (await command.run(flags, createOutput(flags.json))) ?? 0;
-  } catch (error) {
+  } catch (caught) {
+    const error = explainUnreachableSafely(caught) ?? caught;
     const message = redactText(describeError(error));
     if (json) {
       process.stdout.write(`${JSON.stringify({ error: message, kind: (error as Error).name })}\n`);
@@ -50,5 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (!(error instanceof TechmarketError)) logger.debug({ err: error }, 'unexpected error');
     return error instanceof UsageError ? 2 : 1;
+  } finally {
+    await stopLogShipping();
   }
 }

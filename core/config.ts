@@ -52,19 +52,32 @@ const configSchema = z.object({
    * once on a 2-core machine took a scale-10 first load's extract from 8.1 s to 6.6 s.
    */
   ETL_EXTRACT_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * Where a `--local` run pushes its figures (Prometheus Pushgateway), default http://127.0.0.1:9091;
+   * `off` turns the push off.
+   */
+  PUSHGATEWAY_URL: z
+    .string()
+    .default('http://127.0.0.1:9091')
+    .pipe(z.union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http:// URL' })])),
+  /** The log store (OpenSearch), default http://127.0.0.1:9200; `off` keeps logs on stderr only. */
+  LOG_STORE_URL: z
+    .string()
+    .default('http://127.0.0.1:9200')
+    .pipe(z.union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http:// URL' })])),
+  /** Prefix of the log store's daily indices, default techmarket-logs (tests use one of their own). */
+  LOG_STORE_INDEX: z
+    .string()
+    .default('techmarket-logs')
+    .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/, 'must be lower-case letters, digits and "-"')),
   /** Log level, default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof configSchema>;
-export type SourceDatabase = 'auth' | 'orders' | 'catalog' | 'payments' | 'notifications';
-export const SOURCE_DATABASES: readonly SourceDatabase[] = [
-  'auth',
-  'orders',
-  'catalog',
-  'payments',
-  'notifications',
-];
+/** The five source databases, one per service; the type follows the list. */
+export const SOURCE_DATABASES = ['auth', 'orders', 'catalog', 'payments', 'notifications'] as const;
+export type SourceDatabase = (typeof SOURCE_DATABASES)[number];
 
 const SETTING_NAMES = Object.keys(configSchema.shape) as (keyof Config)[];
 

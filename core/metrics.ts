@@ -14,16 +14,23 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `GET /metrics` from the registry; anything else is 404. Listens on loopback by default. */
-export async function startMetricsServer(port: number, host = '127.0.0.1'): Promise<MetricsServer> {
+/**
+ * Serves `GET /metrics` from the registry (the process's own by default); anything else is 404.
+ * Listens on loopback by default.
+ */
+export async function startMetricsServer(
+  port: number,
+  host = '127.0.0.1',
+  registry: Registry = metricsRegistry,
+): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404).end('not found\n');
       return;
     }
-    metricsRegistry
+    registry
       .metrics()
-      .then((body) => response.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(body))
+      .then((body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body))
       .catch((error: Error) => response.writeHead(500).end(`${error.message}\n`));
   });
   await new Promise<void>((resolve, reject) => {

@@ -71,6 +71,36 @@ export function createProgress(initialLabel: string, options: ProgressOptions = 
   };
 }
 
+/**
+ * Progress of a phase made of named steps that count no rows (the transform's merges and models):
+ * on a terminal one line shows the step under way; elsewhere each step is one line, printed when it
+ * starts, so a log file reads as the order in which they ran.
+ */
+export interface StepLog {
+  step(name: string): void;
+  /** Prints the phase's last line with its duration. */
+  done(): void;
+}
+
+export function createStepLog(phase: string, options: Omit<ProgressOptions, 'total'> = {}): StepLog {
+  const stream = options.stream ?? process.stderr;
+  const tty = stream.isTTY === true;
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+  let finished = false;
+  return {
+    step(name) {
+      if (options.quiet || finished) return;
+      stream.write(tty ? `\r\x1b[K${phase} ${name}  ${elapsed()}` : `${phase} ${name}\n`);
+    },
+    done() {
+      if (options.quiet || finished) return;
+      finished = true;
+      stream.write(`${tty ? '\r\x1b[K' : ''}${phase} done  ${elapsed()}\n`);
+    },
+  };
+}
+
 export function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
   if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;

@@ -1,5 +1,7 @@
 export { createPipelineDeps, DEFAULT_EXTRACT_TUNING, type ExtractTuning, type PipelineDeps } from './deps.ts';
 export { mapBounded } from './map-bounded.ts';
+export { type PipelineMetricsSource, registerPipelineMetrics, warehouseName } from './pipeline-metrics.ts';
+export { LOCAL_RUN_PUSH_JOB, pushPipelineMetrics } from './push-metrics.ts';
 export {
   type PipelineProgress,
   type PipelineRunRequest,

@@ -1,4 +1,5 @@
 import { TechmarketError } from '../core/errors.ts';
+import { addLogContext, childLogger } from '../core/logger.ts';
 import { readGateSourceTotalsAhead, runQualityGate, type SourceTotalsAhead } from '../dq/index.ts';
 import { beginRun, dropRunBatches, finishRun, holdRunLock, type RunKind } from '../warehouse/index.ts';
 import type { PipelineDeps } from './deps.ts';
@@ -32,6 +33,8 @@ export interface PipelineRunSummary {
   seconds: number;
 }
 
+const log = childLogger({ component: 'pipeline' });
+
 const noProgress: PipelineProgress = { phase() {}, rows() {}, step() {} };
 
 /**
@@ -57,6 +60,12 @@ export async function runPipeline(
       workflowId: request.workflowId,
     });
     runId = began.runId;
+    // Every line of this run, from any step, carries its id (techmarket logs --run).
+    addLogContext({ etlRunId: runId, ...(request.workflowId && { workflowId: request.workflowId }) });
+    log.info(
+      { kind: request.kind, tables: request.tables.length, trigger: request.trigger },
+      'pipeline run began',
+    );
     await holdRunLock(lockClient, runId);
     await dropRunBatches(lockClient, began.abandoned);
   } catch (error) {
@@ -79,6 +88,7 @@ export async function runPipeline(
         (rows) => progress.rows(qualifiedName(table), rows),
       ),
     );
+    for (const extract of extracts) log.info({ table: extract.table, rows: extract.rows }, 'extracted');
     progress.phase('transform');
     // A first load's gate checks everything: its source totals are read on the core the fact leaves.
     const firstLoad = await isFirstLoad(deps.warehouse);
@@ -107,9 +117,12 @@ export async function runPipeline(
       transformed.incremental ? { scope: 'run' } : { scope: 'all', sourceTotals },
     );
     await finishRun(deps.warehouse, runId);
-    return { runId, extracts, transform: transformed, seconds: (performance.now() - started) / 1000 };
+    const seconds = (performance.now() - started) / 1000;
+    log.info({ seconds: Number(seconds.toFixed(3)) }, 'pipeline run succeeded');
+    return { runId, extracts, transform: transformed, seconds };
   } catch (error) {
     const message = error instanceof TechmarketError ? error.message : (error as Error).message;
+    log.error({ err: message }, 'pipeline run failed');
     await finishRun(deps.warehouse, runId, message).catch(() => {});
     // An in-process run is not resumed: its batches are garbage now.
     await dropRunBatches(deps.warehouse, [runId]).catch(() => {});

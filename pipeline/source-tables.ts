@@ -12,7 +12,7 @@ const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case 
 
 const sourceTableSchema = z
   .object({
-    database: z.enum(SOURCE_DATABASES as [string, ...string[]]),
+    database: z.enum(SOURCE_DATABASES),
     table: identifier,
     /** Single-column primary key; every source table has `id BIGINT` (DESIGN.md 3.2). */
     primaryKey: identifier.default('id'),

@@ -37,7 +37,7 @@ async function newestInSource(
 ): Promise<string | null> {
   if (!source) return null;
   try {
-    const [rows] = await source(table.database as SourceDatabase).query<RowDataPacket[]>(
+    const [rows] = await source(table.database).query<RowDataPacket[]>(
       `SELECT DATE_FORMAT(MAX(\`${table.cursorColumn}\`), '%Y-%m-%d %H:%i:%s.%f') AS newest FROM \`${table.table}\``,
     );
     return (rows[0]?.newest as string | null) ?? null;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { UsageError } from '../core/errors.ts';
 import { BI_ACCESS_LEVELS, type BiAccessLevel, GROUP_ROLE, GROUP_ROLES } from './bi-access-input.ts';
 import { ident } from './sql-quote.ts';
+import { inTransaction as inClientTransaction } from './transaction.ts';
 
 export { BI_ACCESS_LEVELS, type BiAccessLevel };
 
@@ -48,16 +49,11 @@ export interface BiUser {
   lastChangedBy: string | null;
 }
 
+/** One transaction on a client of its own: every access change commits whole or not at all. */
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
+    return await inClientTransaction(client, () => work(client));
   } finally {
     client.release();
   }

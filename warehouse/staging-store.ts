@@ -151,7 +151,7 @@ export async function mergeBatch(
       empty,
       mirror,
       batch,
-      columns,
+      columnNames: columns,
       columnList: columns.map(ident).join(', '),
       primaryKey: spec.primaryKey,
       cursorColumn: spec.cursorColumn,

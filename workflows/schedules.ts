@@ -13,6 +13,7 @@ import {
   DAILY_SCHEDULE_MINUTE,
 } from './constants.ts';
 import type { dailyPipeline } from './daily-pipeline.ts';
+import { localTime } from './local-time.ts';
 import { type DailyPipelineInput, dailyPipelineInputSchema, parseInput } from './schemas.ts';
 
 /** A schedule action refused: names the schedule and what to do. */
@@ -41,6 +42,8 @@ export interface ScheduleSummary {
   overlap: string;
   catchupWindowSeconds: number;
   nextRuns: string[];
+  /** The same times on the wall clock of the schedule's time zone (UTC when it has none). */
+  nextRunsLocal: string[];
   recentActions: { scheduledAt: string; takenAt: string; workflowId: string; runId: string }[];
   running: string[];
   actionsTaken: number;
@@ -142,6 +145,7 @@ function summarise(d: ScheduleDescription): ScheduleSummary {
     overlap: String(d.policies.overlap ?? ScheduleOverlapPolicy.SKIP),
     catchupWindowSeconds: Math.round(d.policies.catchupWindow / 1000),
     nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),
+    nextRunsLocal: d.info.nextActionTimes.map((t) => localTime(t, d.spec.timezone ?? 'UTC')),
     recentActions: d.info.recentActions.map((a) => ({
       scheduledAt: a.scheduledAt.toISOString(),
       takenAt: a.takenAt.toISOString(),

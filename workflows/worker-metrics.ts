@@ -1,5 +1,5 @@
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { metricsRegistry } from '../core/metrics.ts';
 
 /** The ETL worker's own metrics, beside the process metrics of core/metrics.ts. */
@@ -16,14 +16,11 @@ const activitiesRunning = new Gauge({
   labelNames: ['activity'] as const,
   registers: [metricsRegistry],
 });
-const rowsExtracted = new Counter({
-  name: 'techmarket_etl_rows_extracted_total',
-  help: 'Rows in the batch tables of finished extract activities, by source table',
-  labelNames: ['table'] as const,
-  registers: [metricsRegistry],
-});
 
-/** Times every activity attempt and counts extracted rows; the activities themselves stay metric-free. */
+/**
+ * Times every activity attempt; the activities themselves stay metric-free. Rows per table come from
+ * the warehouse's records (pipeline/pipeline-metrics.ts), the same for worker and `--local` runs.
+ */
 export const activityMetricsInterceptor: ActivityInterceptorsFactory = (context) => ({
   inbound: {
     async execute(input, next) {
@@ -33,10 +30,6 @@ export const activityMetricsInterceptor: ActivityInterceptorsFactory = (context)
       try {
         const result = await next(input);
         stop({ outcome: 'succeeded' });
-        const extracted = result as { table?: unknown; rows?: unknown } | undefined;
-        if (activity === 'extractSourceTable' && typeof extracted?.rows === 'number') {
-          rowsExtracted.inc({ table: String(extracted.table) }, extracted.rows);
-        }
         return result;
       } catch (error) {
         stop({ outcome: 'failed' });
@@ -47,3 +40,14 @@ export const activityMetricsInterceptor: ActivityInterceptorsFactory = (context)
     },
   },
 });
+
+/**
+ * Every activity's series exist from the start, at zero: a rate needs a sample before the first
+ * attempt, or an activity that ran once shows no rate at all.
+ */
+export function initActivityMetrics(activities: readonly string[]): void {
+  for (const activity of activities) {
+    activitiesRunning.set({ activity }, 0);
+    for (const outcome of ['succeeded', 'failed']) activitySeconds.zero({ activity, outcome });
+  }
+}

@@ -27,12 +27,36 @@ function sdkLogger(pino: PinoLogger): Logger {
 
 let installed = false;
 
+export interface WorkerRuntimeOptions {
+  /**
+   * host:port where the SDK's own metrics (task slots, poll and schedule-to-start latencies, sticky
+   * cache) are served for Prometheus, from its Rust core; none when absent.
+   */
+  sdkMetricsAddress?: string;
+}
+
 /**
- * Routes the SDK's logs (worker state, workflow and activity logs) into the platform's JSON logs.
+ * Routes the SDK's logs (worker state, workflow and activity logs) into the platform's JSON logs and
+ * serves its metrics by Prometheus's conventions (seconds, `_total`, unit suffixes, `temporal_` prefix).
  * The SDK allows this once per process and only before the first worker, hence the guard.
  */
-export function installWorkerRuntime(pino: PinoLogger): void {
+export function installWorkerRuntime(pino: PinoLogger, options: WorkerRuntimeOptions = {}): void {
   if (installed) return;
   installed = true;
-  Runtime.install({ logger: sdkLogger(pino) });
+  Runtime.install({
+    logger: sdkLogger(pino),
+    ...(options.sdkMetricsAddress && {
+      telemetryOptions: {
+        metrics: {
+          metricPrefix: 'temporal_',
+          prometheus: {
+            bindAddress: options.sdkMetricsAddress,
+            countersTotalSuffix: true,
+            unitSuffix: true,
+            useSecondsForDurations: true,
+          },
+        },
+      },
+    }),
+  });
 }

@@ -27,11 +27,11 @@ export async function pgloaderCopy(
   await admin.query(`create database ${database}`);
   target.pathname = `/${database}`;
   const dir = mkdtempSync(join(tmpdir(), 'pgloader-'));
-  const byDatabase = new Map<string, string[]>();
+  const byDatabase = new Map<SourceDatabase, string[]>();
   for (const t of tables) byDatabase.set(t.database, [...(byDatabase.get(t.database) ?? []), t.table]);
   const started = performance.now();
   for (const [db, names] of byDatabase) {
-    const source = etlSourceUrl(config, db as SourceDatabase);
+    const source = etlSourceUrl(config, db);
     const file = join(dir, `${db}.load`);
     writeFileSync(
       file,

@@ -1,4 +1,4 @@
-import { type Config, etlSourceUrl, type SourceDatabase } from '../../core/config.ts';
+import { type Config, etlSourceUrl } from '../../core/config.ts';
 import { exec } from '../../core/exec.ts';
 import { mapBounded, type SourceTable } from '../../pipeline/index.ts';
 import { COLUMN_TYPES, createSqlRenderer, createWarehousePool, ident } from '../../warehouse/index.ts';
@@ -34,7 +34,7 @@ export async function rawPipe(
   await pool.end();
   const started = performance.now();
   await mapBounded(tables, parallelism, async (t) => {
-    const source = new URL(etlSourceUrl(config, t.database as SourceDatabase));
+    const source = new URL(etlSourceUrl(config, t.database));
     const select = `SELECT ${t.columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${t.table}\``;
     const mariadb = [
       'mariadb --batch --quick --skip-column-names',

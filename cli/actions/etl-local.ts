@@ -2,6 +2,7 @@ import { config } from '../../core/config.ts';
 import {
   createPipelineDeps,
   etlStatus,
+  pushPipelineMetrics,
   qualifiedName,
   runPipeline,
   selectSourceTables,
@@ -34,6 +35,8 @@ export async function runLocally(
     out.result(summary, () => describeRun(summary));
     return 0;
   } finally {
+    // Succeeded or failed, the run's figures go where Prometheus reads them: this process ends first.
+    await pushPipelineMetrics(deps);
     await deps.close();
   }
 }

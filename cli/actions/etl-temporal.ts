@@ -1,5 +1,6 @@
 import { config } from '../../core/config.ts';
 import { TechmarketError } from '../../core/errors.ts';
+import { addLogContext, logger } from '../../core/logger.ts';
 import { formatCount } from '../../core/progress.ts';
 import { qualifiedName, selectSourceTables } from '../../pipeline/index.ts';
 import type { BackfillOutcome } from '../../workflows/backfill.ts';
@@ -54,6 +55,8 @@ export async function runThroughTemporal(out: Output, request: EtlRequest, detac
         options,
       );
     }
+    addLogContext({ workflowId: started.workflowId });
+    logger.info({ workflowType: started.workflowType, tables }, 'pipeline run started through Temporal');
     const link = temporalUiLink(cfg, started.workflowId, started.runId);
     const hasWorker = await taskQueueHasWorker(temporal.client, taskQueue).catch(() => true);
     if (detach) {
@@ -93,6 +96,7 @@ export async function runThroughTemporal(out: Output, request: EtlRequest, detac
       } else {
         const outcome = await followPipelineRun<PipelineRunOutcome>(started.handle, progress);
         progress.finish();
+        logger.info({ etlRunId: outcome.runId, seconds: outcome.seconds }, 'pipeline run succeeded');
         const dq = Object.entries(outcome.quality.counts)
           .map(([status, count]) => `${count} ${status}`)
           .join(', ');
@@ -103,6 +107,7 @@ export async function runThroughTemporal(out: Output, request: EtlRequest, detac
       return 0;
     } catch (error) {
       progress.finish();
+      logger.error({ err: rootMessage(error) }, 'pipeline run failed');
       throw new TechmarketError(
         `${started.workflowType} ${started.workflowId} failed: ${rootMessage(error)}`,
         {

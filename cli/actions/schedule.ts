@@ -30,8 +30,8 @@ function describeHuman(s: ScheduleSummary): string {
     `  taken     ${s.actionsTaken} runs, ${s.skippedOverlap} skipped (overlap), ${s.missedCatchupWindow} missed`,
     `  running   ${s.running.length > 0 ? s.running.join(', ') : '-'}`,
     '',
-    'next runs',
-    ...s.nextRuns.map((t) => `  ${t}`),
+    `next runs (${s.timeZone ?? 'UTC'}, then UTC)`,
+    ...s.nextRuns.map((t, i) => `  ${s.nextRunsLocal[i]}  ${t}`),
     '',
     'recent actions',
     renderTable(

@@ -1,9 +1,9 @@
 import { NativeConnection } from '@temporalio/worker';
 import { config } from '../../core/config.ts';
 import { InfraError } from '../../core/errors.ts';
-import { logger } from '../../core/logger.ts';
-import { startMetricsServer } from '../../core/metrics.ts';
-import { createPipelineDeps } from '../../pipeline/index.ts';
+import { logger, setLogProcess } from '../../core/logger.ts';
+import { metricsRegistry, startMetricsServer } from '../../core/metrics.ts';
+import { createPipelineDeps, registerPipelineMetrics, warehouseName } from '../../pipeline/index.ts';
 import { etlTaskQueue } from '../../workflows/constants.ts';
 import { createEtlWorker } from '../../workflows/worker.ts';
 import { installWorkerRuntime } from '../../workflows/worker-runtime.ts';
@@ -12,8 +12,10 @@ import type { Output } from '../output.ts';
 
 export async function runWorker(flags: WorkerFlags, out: Output): Promise<number> {
   const cfg = config();
+  setLogProcess('worker');
   const taskQueue = flags['task-queue'] ?? etlTaskQueue();
-  installWorkerRuntime(logger);
+  const sdkPort = flags['sdk-metrics-port'];
+  installWorkerRuntime(logger, sdkPort ? { sdkMetricsAddress: `127.0.0.1:${sdkPort}` } : {});
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS }).catch((error) => {
     throw new InfraError(`Temporal does not answer at ${cfg.TEMPORAL_ADDRESS}`, {
       cause: error,
@@ -22,6 +24,11 @@ export async function runWorker(flags: WorkerFlags, out: Output): Promise<number
   });
   const commitEveryRows = flags['commit-every-rows'];
   const deps = createPipelineDeps(cfg, commitEveryRows ? { commitEveryRows } : {});
+  registerPipelineMetrics(metricsRegistry, {
+    warehouse: deps.warehouse,
+    warehouseName: warehouseName(cfg.DWH_URL),
+    source: deps.source,
+  });
   const metrics = await startMetricsServer(flags['metrics-port']);
   try {
     const worker = await createEtlWorker({

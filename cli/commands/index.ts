@@ -10,6 +10,7 @@ import {
   etlStatusCommand,
 } from './etl.ts';
 import { infraDownCommand, infraStatusCommand, infraUpCommand } from './infra.ts';
+import { logsCommand } from './logs.ts';
 import {
   scheduleCreateCommand,
   scheduleDescribeCommand,
@@ -50,4 +51,5 @@ export const COMMANDS: readonly Command[] = [
   biGrantCommand,
   biRevokeCommand,
   biUsersCommand,
+  logsCommand,
 ];

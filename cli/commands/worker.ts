@@ -3,6 +3,8 @@ import { defineCommand, type FlagValues, valueFlag } from '../command.ts';
 
 /** DESIGN.md section 1: ETL processes expose metrics on 7100+, the worker on 7100. */
 const WORKER_METRICS_PORT = 7100;
+/** The Temporal SDK serves its own worker metrics from its Rust core, on a port of its own. */
+const WORKER_SDK_METRICS_PORT = 7102;
 
 const workerFlags = {
   'task-queue': valueFlag(
@@ -17,6 +19,11 @@ const workerFlags = {
     'N',
     `Prometheus /metrics on 127.0.0.1:N (default ${WORKER_METRICS_PORT}; 0 picks a free port)`,
     z.coerce.number().int().min(0).max(65535).default(WORKER_METRICS_PORT),
+  ),
+  'sdk-metrics-port': valueFlag(
+    'N',
+    `the Temporal SDK's worker metrics on 127.0.0.1:N (default ${WORKER_SDK_METRICS_PORT}; 0 turns them off)`,
+    z.coerce.number().int().min(0).max(65535).default(WORKER_SDK_METRICS_PORT),
   ),
   'max-activities': valueFlag(
     'N',
@@ -34,7 +41,7 @@ export type WorkerFlags = FlagValues<typeof workerFlags>;
 export const workerCommand = defineCommand({
   words: ['worker'],
   summary:
-    'run the ETL worker: Temporal workflows and activities, metrics on :7100; SIGINT/SIGTERM stop it gracefully',
+    "run the ETL worker: Temporal workflows and activities, metrics on :7100 (the SDK's on :7102); SIGINT/SIGTERM stop it gracefully",
   flags: workerFlags,
   async run(flags, out) {
     const { runWorker } = await import('../actions/worker.ts');

@@ -1,8 +1,26 @@
-import type { SourceDatabase } from '../../core/config.ts';
+import { z } from 'zod';
+import { common, countThresholds, identifier, sourceDatabase, sqlFragment } from '../rules/rule-fields.ts';
 import type { DqRuleOf } from '../rules/rule-schema.ts';
 import type { CheckContext, RuleCheck } from '../run/check-context.ts';
 import { querySource, queryWarehouse, quoteName } from '../run/read-only-queries.ts';
 import { judgeCount } from '../run/thresholds.ts';
+
+/** The rule as its .dq.yml declares it. */
+export const customSqlSchema = z.strictObject({
+  type: z.literal('custom_sql'),
+  /** A query returning the failing rows (none when the data is good). */
+  sql: sqlFragment,
+  /** Run it on this source database instead of the warehouse. */
+  database: sourceDatabase.optional(),
+  /**
+   * A column of the query's result holding the ETL run that wrote the row (e.g. etl_run_id): a gate
+   * scoped to a run then counts only that run's rows, instead of the whole table after every load.
+   */
+  scope_column: identifier.optional(),
+  ...common,
+  name: common.name.unwrap(),
+  max_failing: countThresholds.max_failing,
+});
 
 type CustomSqlRule = DqRuleOf<'custom_sql'>;
 
@@ -18,7 +36,7 @@ function scopedQuery(rule: CustomSqlRule, context: CheckContext): string {
 async function failingRows(rule: CustomSqlRule, context: CheckContext) {
   const query = scopedQuery(rule, context);
   if (rule.database) {
-    const source = context.deps.source(rule.database as SourceDatabase);
+    const source = context.deps.source(rule.database);
     const [count] = await querySource<{ n: string | number }>(
       source,
       `SELECT COUNT(*) AS n FROM (${query}) q`,

@@ -1,6 +1,19 @@
+import { z } from 'zod';
 import type { SourceDatabase } from '../../core/config.ts';
+import { common, duration, identifier, sourceTableName } from '../rules/rule-fields.ts';
 import type { RuleCheck } from '../run/check-context.ts';
 import { querySource, queryWarehouse, quoteName } from '../run/read-only-queries.ts';
+
+/** The rule as its .dq.yml declares it. */
+export const freshnessSchema = z.strictObject({
+  type: z.literal('freshness'),
+  /** The source table whose newest loaded row is measured, e.g. orders.orders. */
+  source: sourceTableName,
+  column: identifier.default('updated_at'),
+  /** Fails when the newest loaded row is older than this. */
+  max_age: duration,
+  ...common,
+});
 
 /** 129600 → "36h", 5400 → "90m" */
 export function formatSeconds(seconds: number): string {

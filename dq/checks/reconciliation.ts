@@ -1,10 +1,28 @@
+import { z } from 'zod';
 import type { DayTotals } from '../reconciliation/daily-totals.ts';
 import type { ReconciliationRule, RuleTotals } from '../reconciliation/daily-totals-cache.ts';
 import { addDecimal, compareAbsolute, subtractDecimal } from '../reconciliation/exact-decimal.ts';
 import { formatDayKey } from '../reconciliation/local-day.ts';
+import { reconciliationCommon, sourceSide, sqlFragment, warehouseSide } from '../rules/rule-fields.ts';
 import type { CheckContext, RuleCheck } from '../run/check-context.ts';
 import { queryWarehouse } from '../run/read-only-queries.ts';
 import { judgeCount } from '../run/thresholds.ts';
+
+/** The rule as its .dq.yml declares it. */
+export const rowCountReconciliationSchema = z.strictObject({
+  type: z.literal('row_count_reconciliation'),
+  source: sourceSide,
+  warehouse: warehouseSide,
+  ...reconciliationCommon,
+});
+export const sumReconciliationSchema = z.strictObject({
+  type: z.literal('sum_reconciliation'),
+  source: sourceSide.extend({ measure: sqlFragment }),
+  warehouse: warehouseSide.extend({ measure: sqlFragment }),
+  /** Largest absolute difference per day still counted as equal (default 0: exact). */
+  tolerance: z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/)]).default(0),
+  ...reconciliationCommon,
+});
 
 /**
  * Per watermark: rows changed after this instant may not be in the warehouse yet (changed after the

@@ -1,8 +1,26 @@
+import { z } from 'zod';
+import { identifier, rowRule, tableName } from '../rules/rule-fields.ts';
 import type { DqRuleOf } from '../rules/rule-schema.ts';
 import type { RuleCheck } from '../run/check-context.ts';
 import { quoteName, sqlLiteral } from '../run/read-only-queries.ts';
 import type { RowPredicate } from '../run/table-scans.ts';
 import { describeCount, judgeCount } from '../run/thresholds.ts';
+
+/** The rule as its .dq.yml declares it. */
+export const relationshipsSchema = z.strictObject({
+  type: z.literal('relationships'),
+  column: identifier,
+  /** The referenced table and column. */
+  to: tableName,
+  field: identifier,
+  /** The unknown member's key; rows on it are counted apart from orphans. Default 0; null: none. */
+  unknown_key: z.union([z.number(), z.string()]).nullable().default(0),
+  /** At most this share (0–1) of the rows may point at the unknown member. */
+  max_unknown_ratio: z.number().min(0).max(1).optional(),
+  /** At most this many rows may point at the unknown member. */
+  max_unknown: z.number().int().min(0).optional(),
+  ...rowRule,
+});
 
 type RelationshipsRule = DqRuleOf<'relationships'>;
 

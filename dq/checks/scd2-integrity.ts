@@ -1,8 +1,26 @@
+import { z } from 'zod';
+import { common, countThresholds, identifier } from '../rules/rule-fields.ts';
 import type { DqRuleOf } from '../rules/rule-schema.ts';
 import type { CheckContext, RuleCheck } from '../run/check-context.ts';
 import { queryWarehouse, quoteName, sqlLiteral } from '../run/read-only-queries.ts';
 import { hasRunColumn } from '../run/table-scans.ts';
 import { judgeCount } from '../run/thresholds.ts';
+
+/** The rule as its .dq.yml declares it. */
+export const scd2IntegritySchema = z.strictObject({
+  type: z.literal('scd2_integrity'),
+  /** The natural key, e.g. customer_id. */
+  key: identifier,
+  /** The surrogate key; default the natural key with _id replaced by _key. */
+  surrogate_key: identifier.optional(),
+  valid_from: identifier.default('valid_from'),
+  valid_to: identifier.default('valid_to'),
+  is_current: identifier.default('is_current'),
+  /** valid_to of the current version (DESIGN.md 3.3: 9999-12-31). */
+  open_end: z.string().default('9999-12-31'),
+  ...common,
+  max_failing: countThresholds.max_failing,
+});
 
 /** Problems a version can have, as stored in each sample row's `_dq_problems`. */
 export const SCD2_PROBLEMS = [

@@ -1,7 +1,16 @@
+import { z } from 'zod';
+import { identifier, rowRule } from '../rules/rule-fields.ts';
 import type { DqRuleOf } from '../rules/rule-schema.ts';
 import type { CheckContext, RuleCheck } from '../run/check-context.ts';
 import { queryWarehouse, quoteName } from '../run/read-only-queries.ts';
 import { describeCount, judgeCount } from '../run/thresholds.ts';
+
+/** The rule as its .dq.yml declares it. */
+export const uniqueSchema = z.strictObject({
+  type: z.literal('unique'),
+  columns: z.array(identifier).min(1),
+  ...rowRule,
+});
 
 type UniqueRule = DqRuleOf<'unique'>;
 

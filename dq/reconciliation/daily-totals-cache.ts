@@ -1,4 +1,3 @@
-import type { SourceDatabase } from '../../core/config.ts';
 import type { DqDeps } from '../dq-deps.ts';
 import type { DqRuleOf } from '../rules/rule-schema.ts';
 import { queryWarehouse, quoteName } from '../run/read-only-queries.ts';
@@ -92,7 +91,7 @@ export class DailyTotalsCache {
     const { database, from, timestamp, where, watermarks } = rule.source;
     return this.totals(this.sourceKey(rule), measureOf(rule.source), async (measures) =>
       sourceDailyTotals(
-        this.deps.source(database as SourceDatabase),
+        this.deps.source(database),
         {
           from,
           timestamp,

@@ -124,3 +124,24 @@ export function pomProperty(pomPath: string, name: string): string | undefined {
   const match = readFileSync(pomPath, 'utf8').match(new RegExp(`<${name}>([^<]+)</${name}>`));
   return match?.[1]?.trim();
 }
+
+/**
+ * One artifact (`group:artifact:version:packaging[:classifier]`) from Maven Central into `intoDir`,
+ * through the cached local repository: a distribution archive rather than a classpath.
+ */
+export async function fetchArtifact(
+  coordinates: string,
+  intoDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  mkdirSync(intoDir, { recursive: true });
+  log(`  mvn dependency:copy ${coordinates}`);
+  await exec(MVN_BIN, [
+    '-B',
+    '-q',
+    `-Dmaven.repo.local=${MAVEN_REPO}`,
+    'dependency:copy',
+    `-Dartifact=${coordinates}`,
+    `-DoutputDirectory=${intoDir}`,
+  ]);
+}

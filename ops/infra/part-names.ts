@@ -9,6 +9,8 @@ export const INFRA_PART_NAMES = [
   'temporal',
   'kafka',
   'kafka-connect',
+  'pushgateway',
   'prometheus',
   'nginx',
+  'opensearch',
 ];

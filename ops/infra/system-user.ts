@@ -23,3 +23,22 @@ export function ownedDir(path: string, user: SystemUser): string {
   chownSync(path, user.uid, user.gid);
   return path;
 }
+
+/**
+ * A system account of our own for a server that refuses to run as root (OpenSearch), created when
+ * missing: no home, no login shell.
+ */
+export async function ensureSystemUser(name: string): Promise<SystemUser> {
+  const exists = await exec('id', ['-u', name], { allowFailure: true });
+  if (exists.code !== 0) {
+    await exec('useradd', [
+      '--system',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      '--user-group',
+      name,
+    ]);
+  }
+  return systemUser(name);
+}

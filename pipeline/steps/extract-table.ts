@@ -5,7 +5,6 @@ import {
   openCopy,
   readSourceClock,
 } from '../../connectors/index.ts';
-import type { SourceDatabase } from '../../core/config.ts';
 import { ConfigError } from '../../core/errors.ts';
 import {
   batchResumePoint,
@@ -78,7 +77,7 @@ export async function extractTable(
       return previous.detail;
     }
     const watermarkBefore = (await readWatermark(client, name)) ?? null;
-    const source = deps.source(table.database as SourceDatabase);
+    const source = deps.source(table.database);
     // The bound is fixed at the first attempt and kept in the step's detail, so a resumed extract
     // covers exactly the rows the first attempt would have.
     let mode: 'full' | 'incremental';

@@ -1,6 +1,5 @@
 import type { Pool as MysqlPool, RowDataPacket } from 'mysql2/promise';
 import type pg from 'pg';
-import type { SourceDatabase } from '../../core/config.ts';
 import { childLogger } from '../../core/logger.ts';
 import {
   ensureKeyRangeTracking,
@@ -50,7 +49,7 @@ const RANGES_PER_STATEMENT = 500;
  * transaction, after the merge.
  */
 export async function readSourceKeyRanges(deps: PipelineDeps, table: SourceTable): Promise<KeyRanges> {
-  const source = deps.source(table.database as SourceDatabase);
+  const source = deps.source(table.database);
   const key = `\`${table.primaryKey}\``;
   const from = `\`${table.table}\``;
   const tracked = await readKeyRanges(deps.warehouse, stagingSpec(table));
@@ -124,7 +123,7 @@ export async function reconcileDeletes(
     table,
     client,
     runId,
-    source: deps.source(table.database as SourceDatabase),
+    source: deps.source(table.database),
     sourceTable: `\`${table.table}\``,
     sourceKey: `\`${table.primaryKey}\``,
     mirror: mirrorTable(table.database, table.table),

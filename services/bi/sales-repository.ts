@@ -27,15 +27,15 @@ export function createSalesRepository(url: string) {
       .transaction()
       .setAccessMode('read only')
       .execute(async (trx) => {
-        const { rows } = await sql<{ user_name: string }>`
-          select user_name from bi.page_users where auth_user_id = ${authUserId}`.execute(trx);
+        // one round trip: the role (SET LOCAL ROLE, checked as SET ROLE is) and a statement timeout
+        const { rows } = await sql<{ role: string }>`
+          select set_config('role', user_name, true) as role, set_config('statement_timeout', '10s', true)
+          from bi.page_users where auth_user_id = ${authUserId}`.execute(trx);
         if (rows.length === 0) {
           throw forbidden(
             'you have no access to sales figures: ask a BI admin (techmarket bi grant --auth-user-id)',
           );
         }
-        await sql`set local role ${sql.id(rows[0]!.user_name)}`.execute(trx);
-        await sql`set local statement_timeout = '10s'`.execute(trx);
         return work(trx);
       });
   }
@@ -53,6 +53,30 @@ export function createSalesRepository(url: string) {
         where s.category_key = any (${f.categories}))`);
     }
     return sql.join(parts, sql` and `);
+  }
+
+  /** Revenue and orders per month, week or day: from the daily rollups (or the lines, to compare). */
+  function seriesSql(q: SeriesQuery) {
+    const period = sql`date_trunc(${q.grain}, a.order_date)::date::text`;
+    return q.source === 'lines'
+      ? sql<Record<string, string>>`
+            select ${period} as period, coalesce(sum(a.net_revenue), 0)::text as revenue,
+                   count(distinct a.order_id)::int as orders,
+                   (count(distinct a.order_id) filter (where a.is_revenue))::int as revenue_orders,
+                   (coalesce(sum(a.quantity) filter (where a.is_revenue), 0))::int as units
+            from bi.sales a where ${where(q, 'a', 'category_key')}
+            group by 1 order by 1`
+      : q.categories.length > 0
+        ? sql<Record<string, string>>`
+            select ${period} as period, sum(a.net_revenue)::text as revenue, sum(a.orders)::int as orders,
+                   sum(a.revenue_orders)::int as revenue_orders, sum(a.units)::int as units
+            from bi.sales_daily_by_category a where ${where(q, 'a', 'category_key')}
+            group by 1 order by 1`
+        : sql<Record<string, string>>`
+            select ${period} as period, sum(a.net_revenue)::text as revenue, sum(a.orders)::int as orders,
+                   sum(a.revenue_orders)::int as revenue_orders, sum(a.units)::int as units
+            from bi.sales_daily a where ${where(q, 'a', null)}
+            group by 1 order by 1`;
   }
 
   return {
@@ -86,29 +110,8 @@ export function createSalesRepository(url: string) {
       });
     },
 
-    /** Revenue and orders per month, week or day: from the daily rollups (or the lines, to compare). */
     async series(authUserId: number, q: SeriesQuery): Promise<SeriesPoint[]> {
-      const period = sql`date_trunc(${q.grain}, a.order_date)::date::text`;
-      const query =
-        q.source === 'lines'
-          ? sql<Record<string, string>>`
-              select ${period} as period, coalesce(sum(a.net_revenue), 0)::text as revenue,
-                     count(distinct a.order_id)::int as orders,
-                     (count(distinct a.order_id) filter (where a.is_revenue))::int as revenue_orders,
-                     (coalesce(sum(a.quantity) filter (where a.is_revenue), 0))::int as units
-              from bi.sales a where ${where(q, 'a', 'category_key')}
-              group by 1 order by 1`
-          : q.categories.length > 0
-            ? sql<Record<string, string>>`
-              select ${period} as period, sum(a.net_revenue)::text as revenue, sum(a.orders)::int as orders,
-                     sum(a.revenue_orders)::int as revenue_orders, sum(a.units)::int as units
-              from bi.sales_daily_by_category a where ${where(q, 'a', 'category_key')}
-              group by 1 order by 1`
-            : sql<Record<string, string>>`
-              select ${period} as period, sum(a.net_revenue)::text as revenue, sum(a.orders)::int as orders,
-                     sum(a.revenue_orders)::int as revenue_orders, sum(a.units)::int as units
-              from bi.sales_daily a where ${where(q, 'a', null)}
-              group by 1 order by 1`;
+      const query = seriesSql(q);
       const { rows } = await asUser(authUserId, (trx) => query.execute(trx));
       return rows.map((r) => ({
         period: r.period!,
@@ -117,6 +120,14 @@ export function createSalesRepository(url: string) {
         revenueOrders: Number(r.revenue_orders),
         units: Number(r.units),
       }));
+    },
+
+    /** The series query's plan as the user runs it (bench/bi prints it). */
+    async explainSeries(authUserId: number, q: SeriesQuery): Promise<string> {
+      const { rows } = await asUser(authUserId, (trx) =>
+        sql<{ 'QUERY PLAN': string }>`explain (analyze, buffers) ${seriesSql(q)}`.execute(trx),
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
     },
 
     /** The order lines behind a point (drill-through), in date and line order, a page at a time. */

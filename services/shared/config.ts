@@ -11,6 +11,16 @@ export const serviceSettings = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Log level, default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The log store (OpenSearch), default http://127.0.0.1:9200; `off` keeps logs on stdout only. */
+  LOG_STORE_URL: z
+    .string()
+    .default('http://127.0.0.1:9200')
+    .pipe(z.union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http:// URL' })])),
+  /** Prefix of the log store's daily indices, default techmarket-logs. */
+  LOG_STORE_INDEX: z
+    .string()
+    .default('techmarket-logs')
+    .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/, 'must be lower-case letters, digits and "-"')),
   /** Largest request body accepted, default 65536 bytes (the biggest body of any route is ~1 KB). */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   /** How long a shutdown waits for requests in flight, default 10000 ms. */

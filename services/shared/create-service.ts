@@ -42,7 +42,7 @@ export interface ServiceDefinition {
 export async function createService(definition: ServiceDefinition) {
   const { settings } = definition;
   const app = Fastify({
-    logger: loggerOptions(definition.name, settings.LOG_LEVEL, definition.logStream),
+    logger: loggerOptions(definition.name, settings.LOG_LEVEL, definition.logStream, settings),
     ...requestIdOptions(),
     bodyLimit: settings.BODY_LIMIT_BYTES,
     // Only loopback proxies (nginx, the gateway) are believed about the client's address.

@@ -40,18 +40,50 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-/** JSON logs (pino) with the service name and the request id on every line of a request. */
+/** Where a service's logs go beside stdout: the log store (OpenSearch), unless `off`. */
+export interface LogStoreSettings {
+  LOG_STORE_URL: string;
+  LOG_STORE_INDEX: string;
+}
+
+/**
+ * JSON logs (pino) with the service name and the request id on every line of a request. Unless a
+ * stream is given (tests) or the store is `off`, lines go to stdout and to the log store through the
+ * same pino-opensearch transport as the data platform's processes (core/log-shipping.ts), in a
+ * worker thread: a request never waits on the store.
+ */
 export function loggerOptions(
   service: string,
   level: string,
   stream?: DestinationStream,
+  store?: LogStoreSettings,
 ): NonNullable<FastifyServerOptions['loggerInstance']> | LoggerOptions | { stream: DestinationStream } {
   const options: LoggerOptions = {
     level,
-    base: { service, pid: process.pid },
+    base: { service, process: service, pid: process.pid },
     redact: { paths: REDACTED_PATHS, censor: '***' },
   };
-  return stream ? { ...options, stream } : options;
+  if (stream) return { ...options, stream };
+  if (!store || store.LOG_STORE_URL === 'off') return options;
+  return {
+    ...options,
+    transport: {
+      targets: [
+        { target: 'pino/file', level, options: { destination: 1 } },
+        {
+          target: 'pino-opensearch',
+          level,
+          options: {
+            node: store.LOG_STORE_URL,
+            index: `${store.LOG_STORE_INDEX}-%{DATE}`,
+            'es-version': 7,
+            'flush-interval': 1000,
+            'flush-bytes': 256 * 1024,
+          },
+        },
+      ],
+    },
+  };
 }
 
 /** The Fastify options that give each request its id: from x-request-id when sane, else a new one. */

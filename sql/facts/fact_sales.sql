@@ -1,3 +1,4 @@
+{% from "macros/merge.sql" import merge_changed %}
 -- fact_sales at order-line grain for the affected orders: each line keyed to the dimension versions
 -- valid when its order was created (the earliest version when the order predates them all), merged by
 -- order_item_id so that any number of reruns gives the same table; unchanged rows are not rewritten.
@@ -90,11 +91,12 @@ final as (
 )
 select * from final
 {% endset %}
-{% set columns %}
-  order_item_id, order_id, order_date_key, customer_key, product_key, employee_key, region_key,
-  payment_method_key, order_status, is_revenue, quantity, unit_price, gross_amount, discount_amount,
-  net_amount, currency, order_created_at, source_updated_at, deleted_at
-{% endset %}
+{# every column but the key, named once: the first load's insert and the merge both use them #}
+{% set columns = [
+  'order_id', 'order_date_key', 'customer_key', 'product_key', 'employee_key', 'region_key',
+  'payment_method_key', 'order_status', 'is_revenue', 'quantity', 'unit_price', 'gross_amount',
+  'discount_amount', 'net_amount', 'currency', 'order_created_at', 'source_updated_at', 'deleted_at'
+] %}
 
 {% if not is_incremental() %}
 -- first load: the table is empty (the runner defers its indexes, key included, around this model).
@@ -102,8 +104,8 @@ select * from final
 -- (wal_level = minimal, see ops/infra/parts/postgres.ts): a third of the insert's time.
 truncate {{ ref('fact_sales') }};
 
-insert into {{ ref('fact_sales') }} ({{ columns }}, etl_run_id)
-select {{ columns }}, {{ var('run_id') | lit }}
+insert into {{ ref('fact_sales') }} (order_item_id, {{ columns | join(', ') }}, etl_run_id)
+select order_item_id, {{ columns | join(', ') }}, {{ var('run_id') | lit }}
 from ({{ fact_rows }}) as k;
 
 {% else %}
@@ -121,44 +123,7 @@ select
 from _fact_rows k
 left join {{ ref('fact_sales') }} f on f.order_item_id = k.order_item_id;
 
-merge into {{ ref('fact_sales') }} as f
-using _fact_rows as k
-on f.order_item_id = k.order_item_id
-when matched and (
-  f.order_id, f.order_date_key, f.customer_key, f.product_key, f.employee_key, f.region_key,
-  f.payment_method_key, f.order_status, f.is_revenue, f.quantity, f.unit_price, f.gross_amount,
-  f.discount_amount, f.net_amount, f.currency, f.order_created_at, f.source_updated_at, f.deleted_at
-) is distinct from (
-  k.order_id, k.order_date_key, k.customer_key, k.product_key, k.employee_key, k.region_key,
-  k.payment_method_key, k.order_status, k.is_revenue, k.quantity, k.unit_price, k.gross_amount,
-  k.discount_amount, k.net_amount, k.currency, k.order_created_at, k.source_updated_at, k.deleted_at
-) then update set
-  order_id = k.order_id,
-  order_date_key = k.order_date_key,
-  customer_key = k.customer_key,
-  product_key = k.product_key,
-  employee_key = k.employee_key,
-  region_key = k.region_key,
-  payment_method_key = k.payment_method_key,
-  order_status = k.order_status,
-  is_revenue = k.is_revenue,
-  quantity = k.quantity,
-  unit_price = k.unit_price,
-  gross_amount = k.gross_amount,
-  discount_amount = k.discount_amount,
-  net_amount = k.net_amount,
-  currency = k.currency,
-  order_created_at = k.order_created_at,
-  source_updated_at = k.source_updated_at,
-  deleted_at = k.deleted_at,
-  loaded_at = now(),
-  etl_run_id = {{ var('run_id') | lit }}
-when not matched then insert ({{ columns }}, etl_run_id)
-values (
-  k.order_item_id, k.order_id, k.order_date_key, k.customer_key, k.product_key, k.employee_key, k.region_key,
-  k.payment_method_key, k.order_status, k.is_revenue, k.quantity, k.unit_price, k.gross_amount, k.discount_amount,
-  k.net_amount, k.currency, k.order_created_at, k.source_updated_at, k.deleted_at, {{ var('run_id') | lit }}
-);
+{{ merge_changed(ref('fact_sales'), '_fact_rows', 'order_item_id', columns, var('run_id')) }}
 
 drop table _fact_rows;
 {% endif %}

@@ -5,18 +5,20 @@
   are not written. Reports inserted and updated.
 #}
 {% macro type1_merge(target, key, attributes, rows, run_id) %}
-{% set columns = [key].concat(attributes, ['row_hash', 'source_updated_at']) %}
+{% set columns = key ~ ', ' ~ attributes | join(', ') ~ ', row_hash, source_updated_at' %}
 with incoming as (
 {{ rows }}
 ),
 upserted as (
-  insert into {{ target }} as d ({{ columns | join(', ') }}, is_inferred, etl_run_id)
-  select {{ columns | join(', ') }}, false, {{ run_id | lit }}
+  insert into {{ target }} as d ({{ columns }}, is_inferred, etl_run_id)
+  select {{ columns }}, false, {{ run_id | lit }}
   from incoming
   on conflict ({{ key }}) do update set
-{% for column in columns if column != key %}
+{% for column in attributes %}
     {{ column }} = excluded.{{ column }},
 {% endfor %}
+    row_hash = excluded.row_hash,
+    source_updated_at = excluded.source_updated_at,
     is_inferred = false,
     loaded_at = now(),
     etl_run_id = excluded.etl_run_id

@@ -4,7 +4,7 @@ create table if not exists {{ mirror }} (
 {% for column in columns %}
   {{ column.name | ident }} {{ column.pgType }}{% if column.name == primaryKey %} primary key{% endif %},
 {% endfor %}
-  _loaded_at  timestamptz not null default now(),
+  _loaded_at timestamptz not null default now(),
   _etl_run_id bigint,
   _deleted_at timestamptz
 );

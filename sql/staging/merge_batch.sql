@@ -21,10 +21,10 @@ using (
 on m.{{ primaryKey | ident }} = b.{{ primaryKey | ident }}
 when matched
   and b.{{ cursorColumn | ident }} >= m.{{ cursorColumn | ident }}
-  and ({% for c in columns %}m.{{ c | ident }}, {% endfor %}m._deleted_at)
-      is distinct from ({% for c in columns %}b.{{ c | ident }}, {% endfor %}null)
+  and ({% for c in columnNames %}m.{{ c | ident }}, {% endfor %}m._deleted_at)
+      is distinct from ({% for c in columnNames %}b.{{ c | ident }}, {% endfor %}null)
 then update set
-{% for c in columns %}
+{% for c in columnNames %}
   {{ c | ident }} = b.{{ c | ident }},
 {% endfor %}
   _loaded_at = now(),
@@ -32,5 +32,5 @@ then update set
   _deleted_at = null
 when not matched then
   insert ({{ columnList }}, _loaded_at, _etl_run_id)
-  values ({% for c in columns %}b.{{ c | ident }}, {% endfor %}now(), {{ runId | lit }});
+  values ({% for c in columnNames %}b.{{ c | ident }}, {% endfor %}now(), {{ runId | lit }});
 {% endif %}

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPair, SignJWT } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../core/paths.ts';
@@ -11,6 +10,7 @@ import { buildBiService } from '../../services/bi/service.ts';
 import { biSettings } from '../../services/bi/settings.ts';
 import { loadSettings } from '../../services/shared/index.ts';
 import { grantBiAccess } from '../../warehouse/index.ts';
+import { testTokenIssuer } from '../support/access-tokens.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
@@ -32,6 +32,7 @@ describe('the sales-dynamics page in a browser', () => {
   let page: Page;
   let baseUrl: string;
   let accessToken: string;
+  let issuer: Awaited<ReturnType<typeof testTokenIssuer>>;
   const user = () => `bi_${scratch.suffix}_page`;
 
   /** Revenue of revenue lines in the user's regions over [from, to], from the fact, as the owner. */
@@ -94,20 +95,14 @@ describe('the sales-dynamics page in a browser', () => {
       authUserId: AUTH_USER_ID,
       osUser: 'test',
     });
-    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     const settings = loadSettings(biSettings, {
       LOG_LEVEL: 'silent',
       BI_DWH_URL: scratch.config.DWH_URL,
       AUTH_LOGIN_URL: '/test-auth/login',
     });
-    accessToken = await new SignJWT({ roles: ['sales_manager'] })
-      .setProtectedHeader({ alg: 'EdDSA' })
-      .setSubject(String(AUTH_USER_ID))
-      .setIssuer(settings.JWT_ISSUER)
-      .setAudience(settings.JWT_AUDIENCE)
-      .setExpirationTime('15m')
-      .sign(privateKey);
-    app = await buildBiService(settings, { accessTokens: { keys: async () => publicKey } });
+    issuer = await testTokenIssuer(settings);
+    accessToken = await issuer.sign(AUTH_USER_ID);
+    app = await buildBiService(settings, { accessTokens: issuer.accessTokens });
     baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -142,6 +137,10 @@ describe('the sales-dynamics page in a browser', () => {
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { details: { field: string } }).details.field).toMatch(/from/);
+    const stranger = await fetch(`${baseUrl}/api/filters`, {
+      headers: { authorization: `Bearer ${await issuer.sign(AUTH_USER_ID + 1)}` },
+    });
+    expect(stranger.status).toBe(403);
   });
 
   it('logs in, filters, drills down month → week → day and through to the lines, and exports CSV equal to the warehouse', async () => {

@@ -67,6 +67,8 @@ describe('the daily schedule', () => {
       minute: '2-digit',
     }).format(next);
     expect(kyivTime).toBe('02:00');
+    // shown on the business clock too, the day the UTC time falls in there
+    expect(described.nextRunsLocal[0]).toMatch(/^\d{4}-\d{2}-\d{2} 02:00$/);
 
     expect(cli('pause', '--note', 'maintenance')).toMatchObject({ paused: true });
     expect(cli('describe')).toMatchObject({ paused: true, note: 'maintenance' });

@@ -32,6 +32,8 @@ function spawnWorker(scratch: Scratch, taskQueue: string): ChildProcess {
       taskQueue,
       '--metrics-port',
       '0',
+      '--sdk-metrics-port',
+      '0',
       // Small committed chunks, so a killed extract has committed work to resume after.
       '--commit-every-rows',
       String(COMMIT_EVERY_ROWS),

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../core/paths.ts';
+import { freePort } from '../support/private-prometheus.ts';
 import { uniqueId } from './support/temporal-harness.ts';
 
 /** `techmarket worker` as a process: it reports where its metrics are, serves them, and stops on SIGTERM. */
 describe('techmarket worker', () => {
-  it('serves Prometheus metrics and exits cleanly on SIGTERM', async () => {
+  it('serves Prometheus metrics, its own and the Temporal SDK’s, and exits cleanly on SIGTERM', async () => {
+    const sdkPort = await freePort();
     const child = spawn(
       process.execPath,
       [
@@ -14,6 +16,8 @@ describe('techmarket worker', () => {
         '--json',
         '--metrics-port',
         '0',
+        '--sdk-metrics-port',
+        String(sdkPort),
         '--task-queue',
         uniqueId('etl-test-proc'),
       ],
@@ -31,7 +35,8 @@ describe('techmarket worker', () => {
             // the JSON document is not complete yet
           }
         });
-        exited.then((code) => reject(new Error(`worker exited early with ${code}: ${stdout}`)));
+        // rejects only if the worker exits before it printed its address (later rejections are no-ops)
+        void exited.then((code) => reject(new Error(`worker exited early with ${code}: ${stdout}`)));
       });
       expect(started.metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
 
@@ -40,7 +45,11 @@ describe('techmarket worker', () => {
       const body = await response.text();
       expect(body).toContain('# TYPE techmarket_etl_activity_seconds histogram');
       expect(body).toContain('techmarket_process_cpu_seconds_total');
+      // The pipeline's figures come from the warehouse's records, readable or not (then said so).
+      expect(body).toMatch(/techmarket_etl_records_readable\{warehouse="dwh"\} [01]/);
       expect((await fetch(started.metrics.replace('/metrics', '/other'))).status).toBe(404);
+      const sdk = await (await fetch(`http://127.0.0.1:${sdkPort}/metrics`)).text();
+      expect(sdk).toContain('temporal_worker_task_slots_available');
     } finally {
       child.kill('SIGTERM');
     }

@@ -3,8 +3,10 @@ import { kafkaPart } from './kafka.ts';
 import { kafkaConnectPart } from './kafka-connect.ts';
 import { mariadbPart } from './mariadb.ts';
 import { nginxPart } from './nginx.ts';
+import { opensearchPart } from './opensearch.ts';
 import { postgresPart } from './postgres.ts';
 import { prometheusPart } from './prometheus.ts';
+import { pushgatewayPart } from './pushgateway.ts';
 import { temporalPart } from './temporal.ts';
 
 /** Every part of the local infrastructure, in start order (dependencies first). */
@@ -14,6 +16,8 @@ export const INFRA_PARTS: readonly InfraPart[] = [
   temporalPart,
   kafkaPart,
   kafkaConnectPart,
+  pushgatewayPart,
   prometheusPart,
   nginxPart,
+  opensearchPart,
 ];

@@ -19,7 +19,7 @@ const PG_SOCKET_DIR = join(PG_HOME, 'socket');
  * buffers and rare checkpoints; durability stays on (fsync, full_page_writes) because a run that
  * dies must lose nothing. wal_level = minimal: a table or index created (or truncated) in a
  * transaction is then written without WAL and synced at commit, which halves the cost of a first
- * load's index builds and fact insert (docs/decisions/0001-etl-engine.md). The price: no streaming
+ * load's index builds and fact insert (docs/decisions/0006-first-loads-adopt-their-batches.md). The price: no streaming
  * replicas or point-in-time recovery of the warehouse, which is rebuilt from the sources; set
  * wal_level = replica and max_wal_senders > 0 here to have them.
  */

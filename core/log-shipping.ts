@@ -1,0 +1,58 @@
+import { transport } from 'pino';
+import type { Config } from './config.ts';
+import { logStreams } from './logger.ts';
+
+/** How often the transport sends what it has; a line is searchable about a second after that. */
+const FLUSH_INTERVAL_MS = 1000;
+const FLUSH_BYTES = 256 * 1024;
+/** How long a process waits at its end for its last lines to reach the store. */
+const SHUTDOWN_WAIT_MS = 5000;
+
+let shipping: ReturnType<typeof transport> | undefined;
+
+/** The daily index a line goes to: `<LOG_STORE_INDEX>-YYYY-MM-DD` (pino-opensearch fills in the date). */
+export function logIndexPattern(config: Pick<Config, 'LOG_STORE_INDEX'>): string {
+  return `${config.LOG_STORE_INDEX}-*`;
+}
+
+/**
+ * Ships this process's log lines to the log store (OpenSearch) as well as to stderr, through the
+ * maintained pino-opensearch transport in a worker thread, so the process never waits on the store.
+ * A store that does not answer costs one line on stderr, never the process.
+ * LOG_STORE_URL=off keeps logs on stderr only.
+ */
+export function startLogShipping(config: Pick<Config, 'LOG_STORE_URL' | 'LOG_STORE_INDEX'>): void {
+  if (shipping || config.LOG_STORE_URL === 'off') return;
+  shipping = transport({
+    target: 'pino-opensearch',
+    options: {
+      node: config.LOG_STORE_URL,
+      index: `${config.LOG_STORE_INDEX}-%{DATE}`,
+      'es-version': 7,
+      'flush-interval': FLUSH_INTERVAL_MS,
+      'flush-bytes': FLUSH_BYTES,
+    },
+  });
+  let warned = false;
+  shipping.on('error', (error: Error) => {
+    if (warned) return;
+    warned = true;
+    process.stderr.write(`techmarket: logs are not reaching ${config.LOG_STORE_URL}: ${error.message}\n`);
+  });
+  logStreams.add({ level: 'trace', stream: shipping });
+}
+
+/** Sends what is still buffered and waits (up to a few seconds) until the store has it. */
+export async function stopLogShipping(): Promise<void> {
+  const stream = shipping;
+  if (!stream) return;
+  shipping = undefined;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
+    stream.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stream.end();
+  });
+}
