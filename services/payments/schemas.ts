@@ -7,7 +7,11 @@ const amount = z
 
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const serviceHeaders = z.object({
-  'x-service-key': z.string().max(200).describe("the orders service's key (PAYMENTS_SERVICE_KEY)"),
+  'x-service-key': z
+    .string()
+    .max(200)
+    .optional()
+    .describe("the orders service's key (PAYMENTS_SERVICE_KEY): 401 without it"),
   'idempotency-key': z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, dot, dash, colon, underscore'),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { destination } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOrders } from '../../services/orders/build.ts';
 import { ordersSettings } from '../../services/orders/settings.ts';
@@ -203,6 +204,7 @@ describe('orders, payments and notifications', () => {
         OUTBOX_RELAY: 'false',
         LOG_LEVEL: 'silent',
       }),
+      { logStream: destination({ dest: world.logFile, sync: true }) },
     );
     try {
       const reply = await orphan.inject({
