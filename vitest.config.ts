@@ -10,7 +10,8 @@ export default defineConfig({
     exclude: ['node_modules/**', '.cache/**'],
     // Tests (and the CLI processes they start) neither ship logs to the shared log store nor push
     // metrics to the shared Pushgateway; the tests of those paths turn them on for themselves.
-    env: { LOG_STORE_URL: 'off', PUSHGATEWAY_URL: 'off' },
+    // Warnings and errors only, so a failure's output is not buried under every activity's line.
+    env: { LOG_STORE_URL: 'off', PUSHGATEWAY_URL: 'off', LOG_LEVEL: 'warn' },
     // Suites share two CPU cores and real servers; each file works in scratch databases of its own.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,7 +1,9 @@
 /**
  * `npm run bench:etl [-- --scales 1,10] [--rounds 3]`: per scale, in one run on the same seeded tables
  * (scratch databases, never the demo ones), round after round: the raw pipe, pgloader's plain copy and
- * our full pipeline into an empty warehouse; then our incremental run after one simulated day. Prints
+ * our full pipeline into an empty warehouse; then, round after round, the physical chain (raw pipe into
+ * a batch table + one keyed INSERT) and our reset-and-re-read of the unchanged order lines; then our
+ * incremental run after one simulated day. Prints
  * the medians (and ranges) of rows/s, the ratios the project targets (../shared/BENCHMARKS.md: medians
  * of 3–7 runs; one run of each varies by ±1.5 s at scale 10 here) and peak RSS; writes every round's
  * figures to bench/results/.
@@ -13,12 +15,15 @@ import { z } from 'zod';
 import { REPO_ROOT } from '../core/paths.ts';
 import { seedDemoData, simulateDays } from '../demo/index.ts';
 import { createScratch, scratchEnv } from '../ops/scratch/scratch-databases.ts';
-import { SOURCE_TABLES } from '../pipeline/index.ts';
+import { qualifiedName, SOURCE_TABLES } from '../pipeline/index.ts';
+import { createWarehousePool, resetWatermark } from '../warehouse/index.ts';
 import { pgloaderCopy } from './etl/pgloader.ts';
 import { runPipelineChild } from './etl/pipeline-child.ts';
 import { rawPipe } from './etl/raw-pipe.ts';
 
 const BENCH_ANCHOR_DAY = '2025-06-15';
+/** The table whose unchanged re-read is measured against the physical chain (issue 18). */
+const REREAD_TABLE = 'orders.order_items';
 
 const { values } = parseArgs({
   options: { scales: { type: 'string' }, rounds: { type: 'string' } },
@@ -57,6 +62,7 @@ for (const scale of scales) {
     });
     await new Promise((r) => setTimeout(r, 1500)); // past the extract's safety lag
     const parallelism = scratch.config.ETL_EXTRACT_PARALLELISM;
+    const rereadTable = SOURCE_TABLES.find((t) => qualifiedName(t) === REREAD_TABLE)!;
     // Rounds interleave the three, so that whatever else the machine does weighs on each alike.
     const pipes = [];
     const pgloaders = [];
@@ -71,6 +77,22 @@ for (const scale of scales) {
       if (round > 1) await scratch.resetWarehouse();
       fulls.push(await runPipelineChild(scratchEnv(scratch), scratch.config.DWH_URL));
     }
+    // The re-read of an unchanged table (issue 18) against the physical chain on the same rows, in
+    // rounds of their own, interleaved, on the warehouse the last full round loaded.
+    const chains = [];
+    const rereads = [];
+    for (let round = 1; round <= rounds; round++) {
+      const of = rounds > 1 ? ` (round ${round} of ${rounds})` : '';
+      process.stderr.write(`physical chain for ${REREAD_TABLE}${of}…\n`);
+      chains.push(await rawPipe(scratch.config, [rereadTable], 1, { keyed: true }));
+      process.stderr.write(`our reset and re-read of ${REREAD_TABLE}${of}…\n`);
+      const dwh = createWarehousePool(scratch.config.DWH_URL, { max: 1 });
+      await resetWatermark(dwh, REREAD_TABLE);
+      await dwh.end();
+      rereads.push(
+        await runPipelineChild(scratchEnv(scratch), scratch.config.DWH_URL, ['--tables', REREAD_TABLE]),
+      );
+    }
     process.stderr.write('one simulated day, then our incremental run…\n');
     const day = await simulateDays(scratch.config, { days: 1, seed: 'bench', quiet: true });
     await new Promise((r) => setTimeout(r, 1500));
@@ -80,6 +102,8 @@ for (const scale of scales) {
     const pgloaderSeconds = median(pgloaders.map((p) => p.seconds));
     const extractSeconds = median(fulls.map((f) => f.extractSeconds));
     const fullSeconds = median(fulls.map((f) => f.seconds));
+    const chainSeconds = median(chains.map((c) => c.seconds));
+    const rereadSeconds = median(rereads.map((r) => r.seconds));
     const figures = {
       scale,
       rows,
@@ -102,6 +126,14 @@ for (const scale of scales) {
         rowsPerSecond: rate(rows, fullSeconds),
         peakRssMiB: Math.max(...fulls.map((f) => f.peakRssMiB)),
       },
+      reread: {
+        table: REREAD_TABLE,
+        rows: rereads[0]!.rows,
+        chain: { rounds: chains, medianSeconds: chainSeconds },
+        rounds: rereads,
+        medianSeconds: rereadSeconds,
+        peakRssMiB: Math.max(...rereads.map((r) => r.peakRssMiB)),
+      },
       incremental: {
         ...incremental,
         changedBySimulation: Object.values(day.totals).reduce((a, b) => a + b, 0),
@@ -110,6 +142,7 @@ for (const scale of scales) {
         extractVsRawPipe: rate(rows, extractSeconds) / rate(pipes[0]!.rows, pipeSeconds),
         pipelineVsPgloader: rate(rows, fullSeconds) / rate(pgloaders[0]!.rows, pgloaderSeconds),
         incrementalVsFull: incremental.seconds / fullSeconds,
+        rereadVsChain: chainSeconds / rereadSeconds,
       },
     };
     results.push(figures);
@@ -120,6 +153,14 @@ for (const scale of scales) {
         `  pgloader plain copy                       ${fmt(figures.pgloader.rowsPerSecond)} rows/s  ${seconds(pgloaders.map((p) => p.seconds))}`,
         `  ours: extract + COPY into staging         ${fmt(figures.full.extractRowsPerSecond)} rows/s  ${seconds(fulls.map((f) => f.extractSeconds))}  = ${figures.ratios.extractVsRawPipe.toFixed(2)}× the raw pipe (goal ≥ 0.8)`,
         `  ours: whole pipeline into the star schema ${fmt(figures.full.rowsPerSecond)} rows/s  ${seconds(fulls.map((f) => f.seconds))}  = ${figures.ratios.pipelineVsPgloader.toFixed(2)}× pgloader (goal > 1)`,
+        `  physical chain (pipe + one keyed INSERT)  ${fmt(rate(chains[0]!.rows, chainSeconds))} rows/s  ${seconds(
+          chains.map((c) => c.seconds),
+          2,
+        )}  ${REREAD_TABLE}, ${fmt(chains[0]!.rows)} rows`,
+        `  ours: reset and re-read, nothing changed ${fmt(rate(rereads[0]!.rows, rereadSeconds))} rows/s  ${seconds(
+          rereads.map((r) => r.seconds),
+          2,
+        )}  = ${figures.ratios.rereadVsChain.toFixed(2)}× the physical chain (goal ≥ 0.6)`,
         `  ours: incremental after one day           ${incremental.seconds.toFixed(2)}s for ${fmt(figures.incremental.changedBySimulation)} changes = ${(figures.ratios.incrementalVsFull * 100).toFixed(1)}% of the full run (goal ≤ 10%)`,
         `  peak RSS: full ${figures.full.peakRssMiB.toFixed(0)} MiB (highest round), incremental ${incremental.peakRssMiB.toFixed(0)} MiB (goal < 300, flat across scales)`,
         '',

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { destination, type MultiStreamRes, multistream, pino } from 'pino';
+import { destination, type Logger, type MultiStreamRes, multistream, pino, symbols } from 'pino';
 import { redactRecord, redactText } from './redact.ts';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -39,6 +39,19 @@ export function addLogContext(context: LogContext): void {
 }
 
 /**
+ * The process name and the context's ids, less any id the logger is already bound to (dq binds its
+ * etlRunId): a key twice in one JSON line is refused by OpenSearch, the line lost.
+ */
+function contextFields(instance: Logger): Record<string, unknown> {
+  const fields: Record<string, unknown> = { process: processName };
+  const context = logContext.getStore();
+  if (!context) return fields;
+  const bound = ((instance as unknown as Record<symbol, string>)[symbols.chindingsSym] ?? '') as string;
+  for (const [key, value] of Object.entries(context)) if (!bound.includes(`"${key}":`)) fields[key] = value;
+  return fields;
+}
+
+/**
  * Where lines go: stderr always (stdout stays for command output); core/log-shipping.ts adds the log
  * store once the configuration is known.
  */
@@ -55,7 +68,7 @@ export const logger = pino(
     base: { pid: process.pid },
     // The process name comes through the mixin, not bindings: child loggers made at import time
     // would keep the name the process had then.
-    mixin: () => ({ process: processName, ...logContext.getStore() }),
+    mixin: (_record, _level, instance) => contextFields(instance),
     formatters: { log: (record) => redactRecord(record) as Record<string, unknown> },
     hooks: {
       logMethod(args, method) {

@@ -11,7 +11,7 @@ const log = childLogger({ component: 'metrics-push' });
 
 /**
  * Pushes the pipeline's figures to the Pushgateway after a `--local` run, which ends before any
- * scrape (docs/decisions/0002-local-run-metrics-push.md). One group per warehouse, replaced by each
+ * scrape (docs/decisions/0013-local-run-metrics-push.md). One group per warehouse, replaced by each
  * push (PUT). A gateway that does not answer costs the run a warning, never its result. Returns
  * whether the push was accepted.
  */

@@ -28,10 +28,14 @@ function peakRssKiB(pid: number): number {
  * Runs `techmarket etl run --local` in a child process, as an operator would, and reads its figures:
  * its JSON summary, its steps from etl.run_steps, and its peak RSS sampled from /proc.
  */
-export async function runPipelineChild(env: NodeJS.ProcessEnv, dwhUrl: string): Promise<PipelineFigures> {
+export async function runPipelineChild(
+  env: NodeJS.ProcessEnv,
+  dwhUrl: string,
+  args: readonly string[] = [],
+): Promise<PipelineFigures> {
   const child = spawn(
     process.execPath,
-    [`${REPO_ROOT}/bin/techmarket.js`, 'etl', 'run', '--local', '--json'],
+    [`${REPO_ROOT}/bin/techmarket.js`, 'etl', 'run', '--local', '--json', ...args],
     {
       env: { ...env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],

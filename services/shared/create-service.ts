@@ -31,6 +31,8 @@ export interface ServiceDefinition {
   logStream?: DestinationStream;
   /** Skip OpenAPI and /docs (the gateway publishes none). */
   withoutDocs?: boolean;
+  /** Skip /metrics: only `npm run bench:observability`, which measures what metrics cost. */
+  withoutMetrics?: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function createService(definition: ServiceDefinition) {
       description: definition.description,
     });
   }
-  await app.register(metricsPlugin, { service: definition.name });
+  if (!definition.withoutMetrics) await app.register(metricsPlugin, { service: definition.name });
   await app.register(healthPlugin, {
     service: definition.name,
     version: PLATFORM_VERSION,

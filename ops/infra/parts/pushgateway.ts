@@ -13,7 +13,7 @@ const PUSHGATEWAY_HOME = join(STATE_DIR, 'pushgateway');
 
 /**
  * Prometheus's Pushgateway from Debian: where a `--local` run, which ends before any scrape, leaves
- * its figures for Prometheus (docs/decisions/0002-local-run-metrics-push.md). Its groups are kept in
+ * its figures for Prometheus (docs/decisions/0013-local-run-metrics-push.md). Its groups are kept in
  * a file across restarts, so a run's last push survives the gateway.
  */
 export const pushgatewayPart: InfraPart = {

@@ -37,7 +37,7 @@ export async function buildModels(load: Load): Promise<boolean> {
     incremental,
     batches: load.batches,
     sources: load.sources,
-    vars: { run_id: input.runId, business_tz: deps.config.BUSINESS_TZ },
+    vars: { run_id: input.runId, run_kind: input.kind, business_tz: deps.config.BUSINESS_TZ },
   };
   const run = async (folder: string, model: string) => {
     load.hooks.onStep(model);
