@@ -20,6 +20,10 @@ export interface ServiceProcess {
 export const SERVICE_PROCESSES: readonly ServiceProcess[] = [
   { name: 'auth', port: 7001 },
   { name: 'catalog', port: 7003 },
+  { name: 'psp-simulator', port: 7090 },
+  { name: 'payments', port: 7004 },
+  { name: 'orders', port: 7002 },
+  { name: 'notifications', port: 7005 },
   { name: 'gateway', port: 8080 },
 ];
 

@@ -18,8 +18,17 @@ let first: Scratch;
 let second: Scratch;
 let other: Scratch;
 
-/** Tables only the running services write (keys, outgoing messages): the seed leaves them empty. */
-const SERVICE_RUNTIME_TABLES = new Set(['auth.signing_keys', 'auth.outbound_messages']);
+/**
+ * Tables only the running services write (keys, outgoing messages, idempotency keys, PSP webhook
+ * events): the seed leaves them empty.
+ */
+const SERVICE_RUNTIME_TABLES = new Set([
+  'auth.signing_keys',
+  'auth.outbound_messages',
+  'orders.idempotency_keys',
+  'payments.idempotency_keys',
+  'payments.psp_events',
+]);
 
 beforeAll(async () => {
   first = await seeded('alpha');
