@@ -24,6 +24,7 @@ export const SERVICE_PROCESSES: readonly ServiceProcess[] = [
   { name: 'payments', port: 7004 },
   { name: 'orders', port: 7002 },
   { name: 'notifications', port: 7005 },
+  { name: 'bi', port: 7006 },
   { name: 'gateway', port: 8080 },
 ];
 

@@ -13,6 +13,8 @@ export const gatewaySettings = serviceSettings.extend({
   CATALOG_URL: upstream(7003),
   PAYMENTS_URL: upstream(7004),
   NOTIFICATIONS_URL: upstream(7005),
+  /** The sales-dynamics page (services/bi), reached at /api/bi/. */
+  BI_URL: upstream(7006),
   /**
    * Requests per client address per minute, default 12000 (200/s): far above a person, low enough
    * that one address cannot take the services' capacity. nginx passes the client's address on.
@@ -22,7 +24,7 @@ export const gatewaySettings = serviceSettings.extend({
 export type GatewaySettings = z.infer<typeof gatewaySettings>;
 
 /** The services behind the gateway: `/api/<name>/…` reaches `<name>`'s `/…` (DESIGN.md 3.6). */
-export const ROUTED_SERVICES = ['auth', 'orders', 'catalog', 'payments', 'notifications'] as const;
+export const ROUTED_SERVICES = ['auth', 'orders', 'catalog', 'payments', 'notifications', 'bi'] as const;
 export type RoutedService = (typeof ROUTED_SERVICES)[number];
 
 export function upstreamOf(settings: GatewaySettings, service: RoutedService): string {
