@@ -9,6 +9,9 @@ const FLUSH_BYTES = 256 * 1024;
 const SHUTDOWN_WAIT_MS = 5000;
 
 let shipping: ReturnType<typeof transport> | undefined;
+/** Settles when the transport's worker thread runs: ending it before then fails with 'end() failed'. */
+let shippingReady: Promise<void> = Promise.resolve();
+let stopping = false;
 
 /** The daily index a line goes to: `<LOG_STORE_INDEX>-YYYY-MM-DD` (pino-opensearch fills in the date). */
 export function logIndexPattern(config: Pick<Config, 'LOG_STORE_INDEX'>): string {
@@ -33,9 +36,14 @@ export function startLogShipping(config: Pick<Config, 'LOG_STORE_URL' | 'LOG_STO
       'flush-bytes': FLUSH_BYTES,
     },
   });
+  const started = shipping;
+  shippingReady = new Promise((resolve) => started.once('ready', () => resolve()));
   let warned = false;
   shipping.on('error', (error: Error) => {
-    if (warned) return;
+    // thread-stream reports every end of this transport as 'end() failed' in processes run through
+    // tsx, after the lines were delivered (tests/observability/logs.test.ts reads them back): at
+    // shutdown that word is noise on every command, not a lost line.
+    if (warned || (stopping && error.message === 'end() failed')) return;
     warned = true;
     process.stderr.write(`techmarket: logs are not reaching ${config.LOG_STORE_URL}: ${error.message}\n`);
   });
@@ -47,12 +55,14 @@ export async function stopLogShipping(): Promise<void> {
   const stream = shipping;
   if (!stream) return;
   shipping = undefined;
+  stopping = true;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
     stream.once('close', () => {
       clearTimeout(timer);
       resolve();
     });
-    stream.end();
+    // A short command ends before the worker thread has started: wait for it, within the same bound.
+    void shippingReady.then(() => stream.end());
   });
 }
