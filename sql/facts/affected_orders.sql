@@ -18,7 +18,7 @@ select order_id from {{ source('payments', 'payments') }} where _etl_run_id = {{
 -- alone (no dimension lookups); an order whose fact disagrees, or misses a line, is recomputed.
 union
 select l.order_id
-from {{ batch_of('orders', 'order_items') }} b
+from (select id from {{ batch_of('orders', 'order_items') }}) b
 join {{ source('orders', 'order_items') }} l on l.id = b.id
 join {{ source('orders', 'orders') }} o on o.id = l.order_id
 left join {{ ref('fact_sales') }} f on f.order_item_id = l.id
@@ -31,7 +31,7 @@ where f.order_item_id is null
        o.status, o.currency, o.created_at, l._deleted_at is null)
 union
 select o.id
-from {{ batch_of('orders', 'orders') }} b
+from (select id from {{ batch_of('orders', 'orders') }}) b
 join {{ source('orders', 'orders') }} o on o.id = b.id
 join {{ ref('fact_sales') }} f on f.order_id = o.id
 where (f.order_status, f.currency, f.order_created_at) is distinct from (o.status, o.currency, o.created_at)
