@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { describe, expect } from 'vitest';
+import { etlTest } from '../support/fixtures.ts';
+import { placeOrder, type SourceWriter, seedSmallShop } from '../support/source-writer.ts';
 import { checkRules, inlineRules, storedResult } from './dq-test-kit.ts';
 
 const RULES = inlineRules(`
@@ -21,56 +19,52 @@ rules:
     max_age: 1d
 `);
 
+/** A shop whose one customer moved region between two runs, and whose payments source is stale. */
+const test = etlTest.extend<{ customerId: number }>({
+  customerId: [
+    async ({ writer, run }, use) => {
+      const shop = await seedSmallShop(writer);
+      const customerId = shop.customers[0]!;
+      await placeOrder(writer, {
+        customerId,
+        employeeId: shop.employees[0]!,
+        lines: [{ productId: shop.products[0]!, quantity: 1, unitPrice: '10.00' }],
+      });
+      // the only payment the source has was made three days ago: payments is a stale source
+      await writer.insert('payments', 'payments', {
+        order_id: 1,
+        amount: '10.00',
+        currency: 'UAH',
+        method: 'card',
+        status: 'succeeded',
+        psp_reference: 'psp-old',
+        idempotency_key: 'idem-old',
+        created_at: '2000-01-01 00:00:00',
+        updated_at: await threeDaysAgo(writer),
+      });
+      await run();
+      // a second version of the customer: moved region
+      await writer.exec('orders', 'UPDATE customers SET region_id = ? WHERE id = ?', [
+        shop.regions[1],
+        customerId,
+      ]);
+      await run();
+      await use(customerId);
+    },
+    { scope: 'file' },
+  ],
+});
+
 describe('scd2_integrity and freshness', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let customerId: number;
-  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
-    const shop = await seedSmallShop(writer);
-    customerId = shop.customers[0]!;
-    await placeOrder(writer, {
-      customerId,
-      employeeId: shop.employees[0]!,
-      lines: [{ productId: shop.products[0]!, quantity: 1, unitPrice: '10.00' }],
-    });
-    // the only payment the source has was made three days ago: payments is a stale source
-    await writer.insert('payments', 'payments', {
-      order_id: 1,
-      amount: '10.00',
-      currency: 'UAH',
-      method: 'card',
-      status: 'succeeded',
-      psp_reference: 'psp-old',
-      idempotency_key: 'idem-old',
-      created_at: '2000-01-01 00:00:00',
-      updated_at: await threeDaysAgo(writer),
-    });
-    await run();
-    // a second version of the customer: moved region
-    await writer.exec('orders', 'UPDATE customers SET region_id = ? WHERE id = ?', [
-      shop.regions[1],
-      customerId,
-    ]);
-    await run();
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
-  it('scd2_integrity passes on the history the loader built', async () => {
+  test('scd2_integrity passes on the history the loader built', async ({ customerId: _, deps }) => {
     const results = await checkRules(deps, RULES);
     expect(results.get('customer_history')).toMatchObject({ status: 'pass', failingCount: 0, totalCount: 4 });
   });
 
-  it('freshness passes for a source written to a moment ago, and fails for a stale one', async () => {
+  test('freshness passes for a source written to a moment ago, and fails for a stale one', async ({
+    customerId: _,
+    deps,
+  }) => {
     const results = await checkRules(deps, RULES);
     expect(results.get('orders_fresh')).toMatchObject({ status: 'pass', threshold: 'max_age 1h' });
     expect(results.get('orders_fresh')!.observedValue).toBeLessThan(600);
@@ -85,7 +79,10 @@ describe('scd2_integrity and freshness', () => {
     expect((await storedResult(deps.warehouse, results.dqRunId, 'payments_fresh')).status).toBe('fail');
   });
 
-  it('scd2_integrity fails on two overlapping versions, both in the sample', async () => {
+  test('scd2_integrity fails on two overlapping versions, both in the sample', async ({
+    customerId,
+    deps,
+  }) => {
     // version 1 now ends a day after version 2 begins; unique (customer_id, valid_from) and the
     // partial unique index on is_current both allow it
     await deps.warehouse.query(
@@ -103,7 +100,7 @@ describe('scd2_integrity and freshness', () => {
     ]);
   });
 
-  it('scd2_integrity names a gap and a key with two current versions', async () => {
+  test('scd2_integrity names a gap and a key with two current versions', async ({ customerId, deps }) => {
     // version 2 now starts an hour after version 1 ends
     await deps.warehouse.query(
       `update dwh.dim_customer v1 set valid_to = v2.valid_from

@@ -3,71 +3,77 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { REPO_ROOT } from '../../core/paths.ts';
 import { DqGateError } from '../../dq/index.ts';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import type { PipelineDeps } from '../../pipeline/index.ts';
 import { getRun } from '../../warehouse/index.ts';
 import { breakNextLoadOf } from '../support/broken-load.ts';
-import { createScratch, type Scratch, scratchEnv } from '../support/scratch.ts';
-import { placeOrder, SourceWriter } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { etlTest } from '../support/fixtures.ts';
+import { scratchEnv } from '../support/scratch.ts';
+import { placeOrder, type SourceWriter } from '../support/source-writer.ts';
 import { shopWithOrders } from './dq-test-kit.ts';
 
 const ERROR_RULE = 'fact_sales__net_amount_is_gross_minus_discount';
 const WARN_RULE = 'fact_sales__net_amount_is_not_negative';
 
-describe('the DQ gate in the pipeline', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let shop: Awaited<ReturnType<typeof shopWithOrders>>;
+interface GateShop {
+  shop: Awaited<ReturnType<typeof shopWithOrders>>;
   /** A line last changed two hours ago: past the lookback, so later runs leave its fact row alone. */
-  let settledItem: number;
-  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-  const resultsOf = async (etlRunId: number) =>
-    (
-      await deps.warehouse.query(
-        'select rule_name, status, sample_rows from dq.results where etl_run_id = $1 order by result_id',
-        [etlRunId],
-      )
-    ).rows;
+  settledItem: number;
+}
 
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
-    shop = await shopWithOrders(writer);
-    const twoHoursAgo = { created_at: '2025-03-01 10:00:00', updated_at: await hoursAgo(writer, 2) };
-    const orderId = await writer.insert('orders', 'orders', {
-      customer_id: shop.shop.customers[0],
-      employee_id: shop.shop.employees[0],
-      subtotal_amount: '40.00',
-      total_amount: '40.00',
-      ...twoHoursAgo,
-    });
-    settledItem = await writer.insert('orders', 'order_items', {
-      order_id: orderId,
-      product_id: shop.shop.products[1],
-      quantity: 4,
-      unit_price: '10.00',
-      ...twoHoursAgo,
-    });
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
+const test = etlTest.extend<{ gate: GateShop }>({
+  gate: [
+    async ({ writer }, use) => {
+      const shop = await shopWithOrders(writer);
+      const twoHoursAgo = { created_at: '2025-03-01 10:00:00', updated_at: await hoursAgo(writer, 2) };
+      const orderId = await writer.insert('orders', 'orders', {
+        customer_id: shop.shop.customers[0],
+        employee_id: shop.shop.employees[0],
+        subtotal_amount: '40.00',
+        total_amount: '40.00',
+        ...twoHoursAgo,
+      });
+      const settledItem = await writer.insert('orders', 'order_items', {
+        order_id: orderId,
+        product_id: shop.shop.products[1],
+        quantity: 4,
+        unit_price: '10.00',
+        ...twoHoursAgo,
+      });
+      await use({ shop, settledItem });
+    },
+    { scope: 'file' },
+  ],
+});
 
-  it('checks every declared rule after a load and stores the results with the run id', async () => {
+const resultsOf = async (deps: PipelineDeps, etlRunId: number) =>
+  (
+    await deps.warehouse.query(
+      'select rule_name, status, sample_rows from dq.results where etl_run_id = $1 order by result_id',
+      [etlRunId],
+    )
+  ).rows;
+
+describe('the DQ gate in the pipeline', () => {
+  test('checks every declared rule after a load and stores the results with the run id', async ({
+    gate: _,
+    deps,
+    run,
+  }) => {
     const summary = await run();
-    const results = await resultsOf(summary.runId);
+    const results = await resultsOf(deps, summary.runId);
     expect(results.length).toBeGreaterThan(30);
     expect(results.filter((r) => r.status === 'fail' || r.status === 'error')).toEqual([]);
   });
 
-  it('stops a run on a failing error rule, after storing its failing rows, and records the run failed naming the rule', async () => {
+  test('stops a run on a failing error rule, after storing its failing rows, and records the run failed naming the rule', async ({
+    gate: { settledItem },
+    writer,
+    deps,
+    run,
+  }) => {
     // the next run rewrites this line and writes it broken; the gate after an incremental run checks
     // the rows the run wrote (tests/dq/run-scope.test.ts: rows broken behind its back are not)
     const broken = settledItem;
@@ -85,12 +91,17 @@ describe('the DQ gate in the pipeline', () => {
     const failedRun = await getRun(deps.warehouse, rows[0].id);
     expect(failedRun).toMatchObject({ status: 'failed' });
     expect(failedRun!.error).toContain(`${ERROR_RULE} failed: 1 of 1 rows where not`);
-    const stored = (await resultsOf(rows[0].id)).find((r) => r.rule_name === ERROR_RULE);
+    const stored = (await resultsOf(deps, rows[0].id)).find((r) => r.rule_name === ERROR_RULE);
     expect(stored.status).toBe('fail');
     expect(stored.sample_rows.map((r: { order_item_id: number }) => r.order_item_id)).toEqual([broken]);
   });
 
-  it('records a failing warn rule and lets the run succeed', async () => {
+  test('records a failing warn rule and lets the run succeed', async ({
+    gate: { shop },
+    writer,
+    deps,
+    run,
+  }) => {
     // a discount larger than the line: net below zero is suspicious, not wrong
     const { itemIds } = await placeOrder(writer, {
       customerId: shop.shop.customers[0]!,
@@ -99,14 +110,17 @@ describe('the DQ gate in the pipeline', () => {
     });
     const summary = await run();
     expect((await getRun(deps.warehouse, summary.runId))!.status).toBe('succeeded');
-    const warned = (await resultsOf(summary.runId)).find((r) => r.rule_name === WARN_RULE);
+    const warned = (await resultsOf(deps, summary.runId)).find((r) => r.rule_name === WARN_RULE);
     expect(warned.status).toBe('warn');
     expect(warned.sample_rows).toEqual([
       expect.objectContaining({ order_item_id: itemIds[0], net_amount: -5 }),
     ]);
   });
 
-  it('techmarket dq report writes an HTML page with the failing rows, and --json for scripts', async () => {
+  test('techmarket dq report writes an HTML page with the failing rows, and --json for scripts', async ({
+    gate: _,
+    scratch,
+  }) => {
     const cli = (args: string[]) =>
       promisify(execFile)(process.execPath, [join(REPO_ROOT, 'bin/techmarket.js'), ...args], {
         env: scratchEnv(scratch),

@@ -1,9 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { readSourceTotalsAhead, runQualityChecks } from '../../dq/index.ts';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { etlTest } from '../support/fixtures.ts';
 import { checkRules, inlineRules, shiftSourceDiscount, shopWithOrders } from './dq-test-kit.ts';
 
 /** The repository's two reconciliation rules, minus the settling time (everything here is seconds old). */
@@ -42,27 +39,20 @@ const CREATED_AT = [
   '2025-07-01 20:59:59',
 ];
 
+/** The shop's order lines, created at CREATED_AT and loaded by one run. */
+const test = etlTest.extend<{ itemIds: number[] }>({
+  itemIds: [
+    async ({ writer, run }, use) => {
+      const { itemIds } = await shopWithOrders(writer, (i) => CREATED_AT[i]);
+      await run();
+      await use(itemIds);
+    },
+    { scope: 'file' },
+  ],
+});
+
 describe('row_count_reconciliation and sum_reconciliation', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let itemIds: number[];
-  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
-    itemIds = (await shopWithOrders(writer, (i) => CREATED_AT[i])).itemIds;
-    await run();
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
-  it('pass on clean data, per local business day', async () => {
+  test('pass on clean data, per local business day', async ({ itemIds: _, deps }) => {
     const results = await checkRules(deps, RULES);
     expect(results.get('lines_per_day')).toMatchObject({ status: 'pass', failingCount: 0, totalCount: 3 });
     expect(results.get('net_per_day')).toMatchObject({ status: 'pass', failingCount: 0, totalCount: 3 });
@@ -76,7 +66,10 @@ describe('row_count_reconciliation and sum_reconciliation', () => {
     });
   });
 
-  it('sum_reconciliation fails when an amount in the warehouse is shifted by 0.01, naming the local day', async () => {
+  test('sum_reconciliation fails when an amount in the warehouse is shifted by 0.01, naming the local day', async ({
+    itemIds,
+    deps,
+  }) => {
     // the first order's first line: created 2025-01-10 22:30 UTC, i.e. 2025-01-11 in Kyiv
     await deps.warehouse.query(
       'update dwh.fact_sales set net_amount = net_amount + 0.01 where order_item_id = $1',
@@ -95,7 +88,11 @@ describe('row_count_reconciliation and sum_reconciliation', () => {
     );
   });
 
-  it('sum_reconciliation fails when an amount in the source is shifted by 0.01 without its updated_at', async () => {
+  test('sum_reconciliation fails when an amount in the source is shifted by 0.01 without its updated_at', async ({
+    itemIds,
+    writer,
+    deps,
+  }) => {
     // a silent fix in the source that the watermark cannot see (updated_at kept as it was)
     await shiftSourceDiscount(writer, itemIds[4]!, '-0.01');
     const net = (await checkRules(deps, RULES)).get('net_per_day')!;
@@ -106,7 +103,11 @@ describe('row_count_reconciliation and sum_reconciliation', () => {
     await shiftSourceDiscount(writer, itemIds[4]!, '0.01');
   });
 
-  it('compares with source totals read ahead, as a first load reads them while the fact is built', async () => {
+  test('compares with source totals read ahead, as a first load reads them while the fact is built', async ({
+    itemIds,
+    writer,
+    deps,
+  }) => {
     const ahead = readSourceTotalsAhead(deps, RULES);
     const withAhead = async () => {
       const summary = await runQualityChecks(deps, RULES, { etlRunId: null, sourceTotals: ahead });
@@ -123,7 +124,7 @@ describe('row_count_reconciliation and sum_reconciliation', () => {
     }
   });
 
-  it('row_count_reconciliation fails when the warehouse lost a line', async () => {
+  test('row_count_reconciliation fails when the warehouse lost a line', async ({ itemIds, deps }) => {
     await deps.warehouse.query('update dwh.fact_sales set deleted_at = now() where order_item_id = $1', [
       itemIds[2],
     ]);
@@ -135,7 +136,12 @@ describe('row_count_reconciliation and sum_reconciliation', () => {
     ]);
   });
 
-  it('leaves a day with rows changed after the load for the next run instead of failing it', async () => {
+  test('leaves a day with rows changed after the load for the next run instead of failing it', async ({
+    itemIds,
+    writer,
+    deps,
+    run,
+  }) => {
     await writer.exec('orders', 'UPDATE order_items SET quantity = quantity + 1 WHERE id = ?', [itemIds[6]]);
     const results = await checkRules(deps, RULES);
     expect(results.get('net_per_day')).toMatchObject({ status: 'pass', totalCount: 2 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   DqGateError,
   type DqResult,
@@ -6,10 +6,8 @@ import {
   runQualityChecks,
   runQualityGate,
 } from '../../dq/index.ts';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { placeOrder, SourceWriter } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { etlTest } from '../support/fixtures.ts';
+import { placeOrder } from '../support/source-writer.ts';
 import { inlineRules, shiftSourceDiscount, shopWithOrders } from './dq-test-kit.ts';
 
 const RULES = inlineRules(`
@@ -44,53 +42,57 @@ const FIRST_LOAD_CREATED_AT = ['2025-01-10 22:30:00', '2025-01-10 21:30:00'];
 /** The incremental run's one order: 2025-03-05 in Kyiv. */
 const INCREMENTAL_CREATED_AT = '2025-03-05 10:00:00';
 
+/**
+ * Two runs: a first load of FIRST_LOAD_CREATED_AT's orders, then an incremental run of one more order;
+ * `check` and `shiftNet` work on the warehouse against that second run.
+ */
+interface RunScope {
+  firstItems: number[];
+  runItems: number[];
+  runId: number;
+  check: (scope: DqScope) => Promise<Map<string, DqResult>>;
+  shiftNet: (itemId: number, by: string) => Promise<unknown>;
+}
+
+const test = etlTest.extend<{ loaded: RunScope }>({
+  loaded: [
+    async ({ writer, deps, run }, use) => {
+      const first = await shopWithOrders(writer, (i) => FIRST_LOAD_CREATED_AT[i % 2]);
+      const firstItems = first.itemIds;
+      await run();
+      const runItems = (
+        await placeOrder(writer, {
+          customerId: first.shop.customers[0]!,
+          employeeId: first.shop.employees[0]!,
+          createdAt: INCREMENTAL_CREATED_AT,
+          lines: [
+            { productId: first.shop.products[0]!, quantity: 3, unitPrice: '19999.99', discount: '50.00' },
+          ],
+          paidWith: 'card',
+        })
+      ).itemIds;
+      const second = await run();
+      expect(second.transform.incremental).toBe(true);
+      const runId = second.runId;
+      const check = async (scope: DqScope): Promise<Map<string, DqResult>> => {
+        const summary = await runQualityChecks(deps, RULES, { etlRunId: runId, scope });
+        return new Map(summary.results.map((r) => [r.ruleName, r]));
+      };
+      const shiftNet = (itemId: number, by: string) =>
+        deps.warehouse.query(
+          'update dwh.fact_sales set net_amount = net_amount + $2 where order_item_id = $1',
+          [itemId, by],
+        );
+      await use({ firstItems, runItems, runId, check, shiftNet });
+    },
+    { scope: 'file' },
+  ],
+});
+
 describe('the gate in run scope checks only what the run changed', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let firstItems: number[];
-  let runItems: number[];
-  let runId: number;
-
-  const check = async (scope: DqScope): Promise<Map<string, DqResult>> => {
-    const summary = await runQualityChecks(deps, RULES, { etlRunId: runId, scope });
-    return new Map(summary.results.map((r) => [r.ruleName, r]));
-  };
-  const shiftNet = (itemId: number, by: string) =>
-    deps.warehouse.query('update dwh.fact_sales set net_amount = net_amount + $2 where order_item_id = $1', [
-      itemId,
-      by,
-    ]);
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
-    const first = await shopWithOrders(writer, (i) => FIRST_LOAD_CREATED_AT[i % 2]);
-    firstItems = first.itemIds;
-    await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-    runItems = (
-      await placeOrder(writer, {
-        customerId: first.shop.customers[0]!,
-        employeeId: first.shop.employees[0]!,
-        createdAt: INCREMENTAL_CREATED_AT,
-        lines: [
-          { productId: first.shop.products[0]!, quantity: 3, unitPrice: '19999.99', discount: '50.00' },
-        ],
-        paidWith: 'card',
-      })
-    ).itemIds;
-    const second = await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-    expect(second.transform.incremental).toBe(true);
-    runId = second.runId;
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
-  it('counts only the rows the run wrote, and compares only the days it touched', async () => {
+  test('counts only the rows the run wrote, and compares only the days it touched', async ({
+    loaded: { check },
+  }) => {
     const scoped = await check('run');
     expect(scoped.get('net_is_gross_minus_discount')).toMatchObject({ status: 'pass', totalCount: 1 });
     expect(scoped.get('net_per_day')).toMatchObject({ status: 'pass', totalCount: 1 });
@@ -100,7 +102,10 @@ describe('the gate in run scope checks only what the run changed', () => {
     expect(all.get('net_per_day')).toMatchObject({ status: 'pass', totalCount: 3 });
   });
 
-  it('ignores a broken row the run did not write, and catches one it wrote', async () => {
+  test('ignores a broken row the run did not write, and catches one it wrote', async ({
+    loaded: { firstItems, runItems, runId, check, shiftNet },
+    deps,
+  }) => {
     await shiftNet(firstItems[0]!, '0.01');
     try {
       const scoped = await check('run');
@@ -127,7 +132,10 @@ describe('the gate in run scope checks only what the run changed', () => {
     }
   });
 
-  it("a custom query naming its run column counts only that run's failing rows", async () => {
+  test("a custom query naming its run column counts only that run's failing rows", async ({
+    loaded: { firstItems, runItems, check },
+    deps,
+  }) => {
     await deps.warehouse.query('update dwh.fact_sales set unit_price = 1 where order_item_id = any($1)', [
       [firstItems[0], runItems[0]],
     ]);
@@ -147,7 +155,10 @@ describe('the gate in run scope checks only what the run changed', () => {
     }
   });
 
-  it('checks the histories of the keys the run wrote a version of, and only those', async () => {
+  test('checks the histories of the keys the run wrote a version of, and only those', async ({
+    loaded: { runId },
+    deps,
+  }) => {
     const history = inlineRules(`
 rules:
   - name: customer_history
@@ -185,7 +196,10 @@ rules:
     }
   });
 
-  it('reconciliation in run scope does not report a mismatch on a day the run did not touch', async () => {
+  test('reconciliation in run scope does not report a mismatch on a day the run did not touch', async ({
+    loaded: { firstItems, check },
+    writer,
+  }) => {
     // a net amount of the first load's 2025-01-11 (Kyiv) lowered in the source, updated_at kept
     await shiftSourceDiscount(writer, firstItems[0]!, '0.01');
     try {
@@ -198,7 +212,9 @@ rules:
     }
   });
 
-  it('reconciliation in run scope reports a mismatch on a day the run touched', async () => {
+  test('reconciliation in run scope reports a mismatch on a day the run touched', async ({
+    loaded: { runItems, check, shiftNet },
+  }) => {
     await shiftNet(runItems[0]!, '0.01');
     try {
       const scoped = (await check('run')).get('net_per_day')!;

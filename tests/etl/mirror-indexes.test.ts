@@ -1,9 +1,7 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { describe, expect } from 'vitest';
+import { etlTest } from '../support/fixtures.ts';
+import { placeOrder, seedSmallShop } from '../support/source-writer.ts';
 
 /**
  * Autovacuum holds a SHARE UPDATE EXCLUSIVE lock on a table for as long as it works on it, and a
@@ -19,39 +17,47 @@ const BIG_TABLES = [
   'dwh.fact_sales',
 ];
 
+/**
+ * `lockTimeout` comes before the writer and the run in `shop`'s pattern, so the database setting is in
+ * place before the pipeline opens its first session; `shop` ends with one run of the seeded shop.
+ */
+const test = etlTest.extend<{ lockTimeout: undefined; shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
+  lockTimeout: [
+    async ({ scratch }, use) => {
+      const admin = new pg.Client({ connectionString: scratch.config.DWH_URL });
+      await admin.connect();
+      await admin.query(
+        `alter database ${new URL(scratch.config.DWH_URL).pathname.slice(1)} set lock_timeout = '3s'`,
+      );
+      await admin.end();
+      await use(undefined);
+    },
+    { scope: 'file' },
+  ],
+  shop: [
+    async ({ lockTimeout: _, writer, run }, use) => {
+      const shop = await seedSmallShop(writer);
+      await placeOrder(writer, {
+        customerId: shop.customers[0]!,
+        employeeId: shop.employees[0]!,
+        lines: [{ productId: shop.products[0]!, quantity: 2, unitPrice: '10.00' }],
+        paidWith: 'card',
+      });
+      await run();
+      await use(shop);
+    },
+    { scope: 'file' },
+  ],
+});
+
 describe('staging mirror indexes', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let shop: Awaited<ReturnType<typeof seedSmallShop>>;
-  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    const admin = new pg.Client({ connectionString: scratch.config.DWH_URL });
-    await admin.connect();
-    await admin.query(
-      `alter database ${new URL(scratch.config.DWH_URL).pathname.slice(1)} set lock_timeout = '3s'`,
-    );
-    await admin.end();
-    writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
-    shop = await seedSmallShop(writer);
-    await placeOrder(writer, {
-      customerId: shop.customers[0]!,
-      employeeId: shop.employees[0]!,
-      lines: [{ productId: shop.products[0]!, quantity: 2, unitPrice: '10.00' }],
-      paidWith: 'card',
-    });
-    await run();
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
-  it('an incremental run takes no lock that an autovacuum of the mirrors or the fact holds', async () => {
+  test('an incremental run takes no lock that an autovacuum of the mirrors or the fact holds', async ({
+    shop,
+    scratch,
+    writer,
+    deps,
+    run,
+  }) => {
     await writer.exec('orders', 'UPDATE customers SET city = ? WHERE id = ?', ['Одеса', shop.customers[0]]);
     const vacuum = new pg.Client({ connectionString: scratch.config.DWH_URL });
     await vacuum.connect();
@@ -71,7 +77,11 @@ describe('staging mirror indexes', () => {
     expect(rows).toEqual([{ city: 'Одеса' }]);
   });
 
-  it('follows the configuration: builds the indexes it names and drops the ones it no longer names', async () => {
+  test('follows the configuration: builds the indexes it names and drops the ones it no longer names', async ({
+    shop: _,
+    deps,
+    run,
+  }) => {
     // as a deployment from before the configuration dropped the customer index would have it
     await deps.warehouse.query(
       'create index "orders__orders__customer_id" on stg.orders__orders (customer_id)',

@@ -1,24 +1,35 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { seedDemoData, simulateDays } from '../../demo/index.ts';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter } from '../support/source-writer.ts';
+import type { PipelineDeps } from '../../pipeline/index.ts';
+import { etlTest } from '../support/fixtures.ts';
+import type { SourceWriter } from '../support/source-writer.ts';
 import {
   factDailyTotals,
   mirrorCounts,
   sourceDailyTotals,
   starSchemaDigest,
-  TEST_TABLES,
 } from '../support/warehouse-checks.ts';
 
-describe('the warehouse equals the sources', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+// Every test asks for `seeded`, so the demo data is written once, before whichever test runs first.
+const test = etlTest.extend<{ seeded: undefined }>({
+  seeded: [
+    async ({ scratch }, use) => {
+      await seedDemoData(scratch.config, {
+        scale: 0.05,
+        seed: 'equal',
+        anchorDay: '2026-11-20',
+        reset: false,
+        quiet: true,
+      });
+      await use(undefined);
+    },
+    { scope: 'file' },
+  ],
+});
 
+describe('the warehouse equals the sources', () => {
   /** Row counts per table, and order lines and net amounts per local day. */
-  async function expectEqual(): Promise<void> {
+  async function expectEqual(writer: SourceWriter, deps: PipelineDeps): Promise<void> {
     for (const c of await mirrorCounts(writer, deps.warehouse)) expect(c.mirror, c.table).toBe(c.source);
     const source = await sourceDailyTotals(writer);
     const warehouse = await factDailyTotals(deps.warehouse);
@@ -38,36 +49,24 @@ describe('the warehouse equals the sources', () => {
     expect(current.rows[0].n).toBe(Number(customers!.n));
   }
 
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
-    await seedDemoData(scratch.config, {
-      scale: 0.05,
-      seed: 'equal',
-      anchorDay: '2026-11-20',
-      reset: false,
-      quiet: true,
-    });
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
-  it('after seeding and a first run', async () => {
+  test('after seeding and a first run', async ({ seeded: _, writer, deps, run }) => {
     const summary = await run();
     expect(summary.transform.incremental).toBe(false);
-    await expectEqual();
+    await expectEqual(writer, deps);
   });
 
-  it('after simulated days and another run, with history kept for customers who moved', async () => {
+  test('after simulated days and another run, with history kept for customers who moved', async ({
+    seeded: _,
+    scratch,
+    writer,
+    deps,
+    run,
+  }) => {
     const simulated = await simulateDays(scratch.config, { days: 2, seed: 'equal', quiet: true });
     expect(simulated.totals.orders_created).toBeGreaterThan(0);
     const summary = await run();
     expect(summary.transform.incremental).toBe(true);
-    await expectEqual();
+    await expectEqual(writer, deps);
     const moved = simulated.totals.customers_moved_region + simulated.totals.customers_reassigned;
     const { rows } = await deps.warehouse.query(
       'select count(*)::int as n from dwh.dim_customer where version > 1',
@@ -76,7 +75,7 @@ describe('the warehouse equals the sources', () => {
     expect(rows[0].n).toBeLessThanOrEqual(moved);
   });
 
-  it('changes nothing when nothing changed', async () => {
+  test('changes nothing when nothing changed', async ({ seeded: _, deps, run }) => {
     const before = await starSchemaDigest(deps.warehouse);
     const { rows: stamp } = await deps.warehouse.query(
       `select (select max(loaded_at) from dwh.fact_sales) as fact, (select max(loaded_at) from dwh.dim_customer) as customer,
