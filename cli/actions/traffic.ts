@@ -27,5 +27,6 @@ function describe(r: TrafficResult): string {
   return [
     `journeys ${r.journeys}, requests ${r.requests} (${rate} req/s), errors ${r.errors}`,
     `paid ${r.paidOrders.length}, declined ${r.declined}, refunded ${r.refunded}, in ${r.seconds}s`,
+    ...(r.firstError ? [`first error: ${r.firstError}`] : []),
   ].join('\n');
 }

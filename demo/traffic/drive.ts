@@ -8,6 +8,9 @@ export interface TrafficResult {
   paidOrders: number[];
   declined: number;
   refunded: number;
+  discounted: number;
+  reassigned: number;
+  firstError?: string;
   seconds: number;
 }
 
@@ -15,6 +18,12 @@ export interface TrafficOptions {
   baseUrl: string;
   customers: number;
   minutes: number;
+  /**
+   * An admin's access token, when the caller has one: the run then creates a discount code some
+   * customers use, and reassigns some customers to one of `managerIds`. Without it those steps are
+   * skipped, since the API has no other way to make either.
+   */
+  staff?: { adminToken: string; managerIds: number[] };
   /** Called about once a second with the figures so far. */
   progress?: (so: TrafficResult) => void;
 }
@@ -51,6 +60,8 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
     paidOrders: [],
     declined: 0,
     refunded: 0,
+    discounted: 0,
+    reassigned: 0,
     seconds: 0,
   };
   const call = async (path: string, body?: unknown, token?: string, key?: string) => {
@@ -68,11 +79,33 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
     if (response.status >= 500) result.errors += 1;
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
   };
+  const callPut = async (path: string, body: unknown, token: string) => {
+    result.requests += 1;
+    const response = await fetch(`${options.baseUrl}${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    await response.text();
+    if (response.status >= 500) result.errors += 1;
+    return response.status;
+  };
   const tag = started.toString(36);
   const regions = listReply.parse((await call('/api/orders/regions')).body).items;
   const products = listReply.parse((await call('/api/catalog/products')).body).items;
   if (regions.length === 0 || products.length === 0)
     throw new Error('the shop has no regions or no products yet');
+  const staff = options.staff;
+  const discountCode = `TRAFFIC-${tag.toUpperCase()}`;
+  if (staff) {
+    const created = await call(
+      '/api/orders/discounts',
+      { code: discountCode, kind: 'percent', value: '5.00' },
+      staff.adminToken,
+    );
+    if (created.status !== 201)
+      throw new Error(`discount code: ${created.status} ${JSON.stringify(created.body)}`);
+  }
   const ticker = setInterval(() => {
     result.seconds = Math.round((Date.now() - started) / 100) / 10;
     options.progress?.(result);
@@ -83,8 +116,10 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
       const n = next++;
       try {
         await journey(n);
-      } catch {
+      } catch (error) {
         result.errors += 1;
+        // The first failure is enough to tell what went wrong; the rest are counted.
+        result.firstError ??= String(error);
       }
       result.journeys += 1;
     }
@@ -95,7 +130,7 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
     await call('/api/auth/register', { email, password });
     const token = loginReply.parse((await call('/api/auth/login', { email, password })).body).accessToken;
     const region = regions[n % regions.length] as { code?: string };
-    await call(
+    const profile = await call(
       '/api/orders/customers/me',
       { fullName: `Traffic Customer ${n}`, regionCode: region.code },
       token,
@@ -106,9 +141,16 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
       productId: (products[(n + i) % products.length] as { id: number }).id,
       quantity: 1 + ((n + i) % 2),
     }));
-    const placed = await call('/api/orders/orders', { items }, token, `traffic-${tag}-${n}-order`);
+    const discounted = staff !== undefined && n % 3 === 0;
+    const placed = await call(
+      '/api/orders/orders',
+      discounted ? { items, discountCode } : { items },
+      token,
+      `traffic-${tag}-${n}-order`,
+    );
     if (placed.status !== 201) return;
     const order = orderReply.parse(placed.body);
+    if (discounted) result.discounted += 1;
     const number = CARDS[n % CARDS.length] as string;
     const paid = await call(
       `/api/orders/orders/${order.id}/checkout`,
@@ -124,6 +166,17 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
     if (n % 7 === 6) {
       const refund = await call(`/api/orders/orders/${order.id}/refund`, { reason: 'traffic refund' }, token);
       if (refund.status === 200) result.refunded += 1;
+    }
+    // After the order, so the warehouse has to keep the order on the customer's earlier version.
+    const managerId = staff?.managerIds[n % staff.managerIds.length];
+    if (staff && managerId !== undefined && n % 4 === 1) {
+      const customerId = z.object({ id: z.number() }).parse(profile.body).id;
+      const moved = await callPut(
+        `/api/orders/customers/${customerId}/manager`,
+        { managerId },
+        staff.adminToken,
+      );
+      if (moved === 200) result.reassigned += 1;
     }
   };
   try {

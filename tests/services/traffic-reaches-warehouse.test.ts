@@ -33,8 +33,19 @@ function localDateKey(instant: Date, timeZone: string): number {
 
 describe('traffic through the gateway, then the pipeline', () => {
   it('every paid order placed by the traffic driver is in fact_sales with its net amount, date, customer version and manager', async () => {
-    const result = await driveTraffic({ baseUrl: world.shopUrl, customers: 5, minutes: 1 });
-    expect(result).toMatchObject({ journeys: 5, errors: 0, declined: 1 });
+    const result = await driveTraffic({
+      baseUrl: world.shopUrl,
+      customers: 5,
+      minutes: 1,
+      staff: { adminToken: shop.admin.accessToken, managerIds: [shop.managerEmployeeId] },
+    });
+    expect(result, JSON.stringify(result)).toMatchObject({
+      journeys: 5,
+      errors: 0,
+      declined: 1,
+      discounted: 2,
+      reassigned: 1,
+    });
     expect(result.paidOrders).toHaveLength(4);
 
     await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
