@@ -29,6 +29,7 @@ import {
 import { seedCommand } from './seed.ts';
 import { servicesStartCommand, servicesStatusCommand, servicesStopCommand } from './services.ts';
 import { simulateCommand } from './simulate.ts';
+import { trafficCommand } from './traffic.ts';
 import { workerCommand } from './worker.ts';
 
 /** Every verb of `techmarket`; `main` picks the one whose words match the start of argv. */
@@ -50,6 +51,7 @@ export const COMMANDS: readonly Command[] = [
   dqReportCommand,
   dqRulesCommand,
   simulateCommand,
+  trafficCommand,
   scheduleCreateCommand,
   scheduleDescribeCommand,
   schedulePauseCommand,
