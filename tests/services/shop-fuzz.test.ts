@@ -1,13 +1,10 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec } from '../../core/exec.ts';
-import { REPO_ROOT } from '../../core/paths.ts';
+import { fuzzService, installSchemathesis } from './schemathesis.ts';
 import { readLog } from './service-fixtures.ts';
 import { SERVICE_KEY, type ShopWorld, shopper, startShopWorld, stockTheShop } from './shop-fixtures.ts';
 
 /**
- * schemathesis (the runner of tests/services/fuzz.test.ts, installed by
- * scripts/install-schemathesis.sh) over orders, payments and notifications: every operation, valid
+ * schemathesis (tests/services/schemathesis.ts) over orders, payments and notifications: every operation, valid
  * and invalid requests, as a customer with a profile (so the order paths run) and with the service
  * key (so payments' routes run); nothing may answer 5xx or outside its document. A fixed seed keeps
  * a failure reproducible.
@@ -16,7 +13,7 @@ let world: ShopWorld & { closeShop(): Promise<void> };
 let stBinary: string;
 let token: string;
 beforeAll(async () => {
-  stBinary = (await exec('bash', [join(REPO_ROOT, 'scripts/install-schemathesis.sh')])).stdout.trim();
+  stBinary = await installSchemathesis();
   world = await startShopWorld({ overrides: { LOG_LEVEL: 'warn' } });
   const shop = await stockTheShop(world, 'fz');
   token = (await shopper(world, 'fuzz-customer@example.com', shop.regionCode)).accessToken;
@@ -25,34 +22,8 @@ afterAll(async () => {
   await world?.closeShop();
 });
 
-async function fuzz(baseUrl: string) {
-  const result = await exec(
-    stBinary,
-    [
-      'run',
-      `${baseUrl}/docs/json`,
-      '--url',
-      baseUrl,
-      '--checks',
-      'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
-      '--max-examples',
-      '25',
-      '--seed',
-      '13',
-      '--workers',
-      '2',
-      '--generation-database',
-      'none',
-      '--header',
-      `Authorization: Bearer ${token}`,
-      '--header',
-      `x-service-key: ${SERVICE_KEY}`,
-      '--no-color',
-    ],
-    { allowFailure: true, env: { ...process.env, SCHEMATHESIS_HOOKS: '' } },
-  );
-  return { code: result.code, output: `${result.stdout}\n${result.stderr}` };
-}
+const fuzz = (baseUrl: string) =>
+  fuzzService(stBinary, baseUrl, [`Authorization: Bearer ${token}`, `x-service-key: ${SERVICE_KEY}`]);
 
 describe('fuzzing orders, payments and notifications from their OpenAPI documents', () => {
   for (const service of ['orders', 'payments', 'notifications'] as const) {
