@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects: `unit` — pure modules, tests beside their code, no server and no global setup
  * (`npm run test:unit`, seconds); `integration` — tests/, against the real servers its global setup
- * brings up (idempotently). `npx vitest run` runs both.
+ * brings up (idempotently); `faults` — tests/faults/, the fault-injection scenarios, on the same servers,
+ * printing one summary table at the end (`npm run test:faults`). `npx vitest run` runs all three.
  */
 export default defineConfig({
   test: {
@@ -31,7 +32,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
+          exclude: ['tests/faults/**', 'node_modules/**', '.cache/**'],
           globalSetup: ['tests/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          globalSetup: ['tests/global-setup.ts', 'tests/faults/summary-setup.ts'],
         },
       },
     ],
