@@ -1,13 +1,13 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CACHE_DIR } from '../../../core/paths.ts';
+import { REPO_ROOT } from '../../../core/paths.ts';
 
 /**
  * The fault suite's summary table: each scenario appends one row here as it ends (passed or not);
  * the suite's global teardown prints them all. A file, not memory: scenarios run in several worker
- * processes.
+ * processes; under the checkout, so two checkouts running the suite at once keep their own.
  */
-export const SUMMARY_FILE = join(CACHE_DIR, 'faults', 'summary.jsonl');
+export const SUMMARY_FILE = join(REPO_ROOT, '.cache', 'faults', 'summary.jsonl');
 
 export interface ScenarioRow {
   /** e.g. "2. PostgreSQL connection reset mid-merge" */
