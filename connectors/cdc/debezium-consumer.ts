@@ -41,6 +41,8 @@ export interface RunningConsumer {
 }
 
 const RETRY_PAUSE_MS = 1_000;
+/** kafkajs's own heartbeat interval: it sends no more often than this whatever is asked. */
+const HEARTBEAT_WHILE_APPLYING_MS = 3_000;
 
 export function createKafka(brokers: readonly string[], clientId: string): Kafka {
   return new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.WARN });
@@ -134,8 +136,16 @@ export async function startDebeziumConsumer(
           value: message.value,
         });
       }
-      if (buffer.length >= maxMessages) await flush();
-      else if (buffer.length > 0 && !timer) timer = setTimeout(() => void flush().catch(() => {}), maxMs);
+      if (buffer.length >= maxMessages) {
+        // A big batch's apply can outlast the group's session timeout (30 s in kafkajs): without beats
+        // meanwhile the coordinator drops this member and the group rebalances in mid catch-up.
+        const beating = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_WHILE_APPLYING_MS);
+        try {
+          await flush();
+        } finally {
+          clearInterval(beating);
+        }
+      } else if (buffer.length > 0 && !timer) timer = setTimeout(() => void flush().catch(() => {}), maxMs);
       await heartbeat();
     },
   });

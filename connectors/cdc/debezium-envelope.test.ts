@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { type CdcTableShape, decodeChange, microsToUtcText } from './debezium-envelope.ts';
+
+const SHAPE: CdcTableShape = {
+  primaryKey: 'id',
+  cursorColumn: 'updated_at',
+  columns: [
+    { name: 'id', type: 'bigint' },
+    { name: 'updated_at', type: 'datetime' },
+    { name: 'quantity', type: 'integer' },
+    { name: 'unit_price', type: 'decimal' },
+    { name: 'note', type: 'text' },
+    { name: 'active', type: 'boolean' },
+    { name: 'attributes', type: 'json' },
+  ],
+};
+const SOURCE = { db: 'orders', table: 'order_items', ts_ms: 1_733_380_000_000, file: 'bin.000003', pos: 7 };
+const event = (after: Record<string, unknown>, op = 'c') =>
+  Buffer.from(JSON.stringify({ op, before: null, after, source: SOURCE }));
+const ROW = {
+  id: 42,
+  updated_at: 1_733_380_000_123_456,
+  quantity: '3',
+  unit_price: '12345678901.99',
+  note: 'tab\there',
+  active: 1,
+  attributes: { colour: 'red' },
+};
+
+describe('decodeChange', () => {
+  it('turns every column kind into exact COPY text (decimals as written, datetimes in UTC to the µs)', () => {
+    expect(decodeChange(event(ROW), SHAPE)).toEqual({
+      kind: 'upsert',
+      key: '42',
+      fields: [
+        '42',
+        '2024-12-05 06:26:40.123456',
+        '3',
+        '12345678901.99',
+        'tab\\there',
+        't',
+        '{"colour":"red"}',
+      ],
+      updatedAt: '2024-12-05 06:26:40.123456',
+      sourceTsMs: SOURCE.ts_ms,
+      binlog: { file: 'bin.000003', pos: 7, gtid: undefined },
+    });
+  });
+
+  it('reads microseconds given as numbers or strings, before 1970 as well, the same', () => {
+    for (const micros of [0, -1, 1_733_380_000_123_456, -30_610_224_000_000_000]) {
+      expect(microsToUtcText(micros)).toBe(microsToUtcText(BigInt(micros)));
+    }
+    expect(microsToUtcText(-1)).toBe('1969-12-31 23:59:59.999999');
+    const asString = decodeChange(event({ ...ROW, updated_at: '1733380000123456' }), SHAPE);
+    expect(asString.kind === 'upsert' && asString.updatedAt).toBe('2024-12-05 06:26:40.123456');
+  });
+
+  it('names the column and the value that cannot be decoded', () => {
+    const bad: [Record<string, unknown>, string][] = [
+      [{ unit_price: 12.5 }, 'unit_price: must be an exact decimal string (got 12.5)'],
+      [{ quantity: 1.5 }, 'quantity: expected an integer, got number (got 1.5)'],
+      [{ updated_at: '2024-12-05' }, 'updated_at: expected an integer, got string (got "2024-12-05")'],
+      [{ active: 'yes' }, 'active: expected a boolean, got string (got "yes")'],
+      [{ note: 7 }, 'note: expected string, got number (got 7)'],
+      [{ attributes: 3 }, 'attributes: expected JSON text, an object or an array, got number (got 3)'],
+      [{ id: null }, 'id is missing'],
+    ];
+    for (const [change, reason] of bad) {
+      expect(() => decodeChange(event({ ...ROW, ...change }), SHAPE)).toThrow(reason);
+    }
+  });
+
+  it('refuses what is not a change event, and reads deletes and tombstones', () => {
+    expect(() => decodeChange(Buffer.from('{'), SHAPE)).toThrow(/^not JSON: /);
+    expect(() =>
+      decodeChange(Buffer.from(JSON.stringify({ op: 'c', after: [], before: null, source: SOURCE })), SHAPE),
+    ).toThrow('not a Debezium change event: after expected an object of columns');
+    expect(() => decodeChange(event(ROW, 'x'), SHAPE)).toThrow(/^not a Debezium change event: op /);
+    const deleted = Buffer.from(
+      JSON.stringify({ op: 'd', before: { id: '42' }, after: null, source: SOURCE }),
+    );
+    expect(decodeChange(deleted, SHAPE)).toMatchObject({ kind: 'delete', key: '42' });
+    expect(decodeChange(null, SHAPE)).toEqual({ kind: 'tombstone' });
+  });
+});
