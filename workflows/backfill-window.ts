@@ -8,9 +8,9 @@ import {
 } from '@temporalio/workflow';
 import type { EtlActivities } from './activities/index.ts';
 import {
+  bookkeepingActivities,
   extractActivities,
   qualityActivities,
-  runActivities,
   transformActivities,
 } from './activity-proxies.ts';
 import {
@@ -50,6 +50,7 @@ export interface BackfillOutcome {
  */
 export async function backfillInOneLoad(input: BackfillInput): Promise<BackfillOutcome> {
   const started = Date.now();
+  const runActivities = bookkeepingActivities();
   const progress: BackfillProgress = {
     phase: 'planning',
     chunksTotal: 0,

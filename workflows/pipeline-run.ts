@@ -7,9 +7,9 @@ import {
 } from '@temporalio/workflow';
 import type { EtlActivities } from './activities/index.ts';
 import {
+  bookkeepingActivities,
   extractActivities,
   qualityActivities,
-  runActivities,
   transformActivities,
 } from './activity-proxies.ts';
 import {
@@ -46,6 +46,7 @@ export const RUN_CANCELLED = 'RunCancelled';
  */
 export async function runPipelineInWorkflow(request: PipelineRunRequest): Promise<PipelineRunOutcome> {
   const started = Date.now();
+  const runActivities = bookkeepingActivities();
   const progress: PipelineRunProgress = {
     runId: null,
     kind: request.kind,

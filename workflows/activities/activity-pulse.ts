@@ -29,7 +29,10 @@ export async function withPulse<P extends object, R>(
   const context: Context | undefined = asyncLocalStorage.getStore();
   let latest: P | undefined;
   let signalled: P | undefined;
-  let lastSignalAt = 0;
+  // Counted from the start: an activity shorter than the interval sends no signal at all. Each signal
+  // is a workflow task, and a part or table extract of a second or less used to signal its first
+  // progress at once, doubling the workflow tasks that the next activity's scheduling queued behind.
+  let lastSignalAt = Date.now();
 
   const signalWorkflow = () => {
     const execution = context?.info.workflowExecution;
