@@ -46,18 +46,23 @@ const localRunActivities = proxyLocalActivities<RunActivities>({
   retry: QUICK_RETRY,
 });
 
-/** Workflows started since this patch run their bookkeeping as local activities. */
-export const LOCAL_BOOKKEEPING_PATCH = 'local-bookkeeping';
+/** Workflows started since this patch make fewer round trips through the server (decision 0025). */
+export const FEWER_ROUND_TRIPS_PATCH = 'fewer-round-trips';
 
 /**
- * The run and planning activities a workflow should use: local ones since LOCAL_BOOKKEEPING_PATCH.
- * A regular activity costs two round trips through the server (activity task, then the workflow task
- * its result wakes), 50–300 ms each on the 2-core machine, and a run makes three to six of these
- * tens-of-milliseconds calls in a row; a local one runs inside the workflow task and is recorded as a
- * marker. Histories from before the patch replay with the regular ones. Call once, at the start.
+ * Whether this workflow makes fewer round trips: its bookkeeping as local activities and a run's
+ * tables extracted by one activity. A regular activity costs two trips through the server (activity
+ * task, then the workflow task its result wakes), 50–300 ms each on the 2-core machine, and a run
+ * made three to six bookkeeping calls of tens of milliseconds and one extract per table in a row.
+ * Histories from before the patch replay the old way. Call once, at the start of the workflow.
  */
-export function bookkeepingActivities(): RunActivities {
-  return patched(LOCAL_BOOKKEEPING_PATCH) ? localRunActivities : runActivities;
+export function fewerRoundTrips(): boolean {
+  return patched(FEWER_ROUND_TRIPS_PATCH);
+}
+
+/** The run and planning activities: local ones when the workflow makes fewer round trips. */
+export function bookkeepingActivities(fewer: boolean): RunActivities {
+  return fewer ? localRunActivities : runActivities;
 }
 
 /**
@@ -66,7 +71,7 @@ export function bookkeepingActivities(): RunActivities {
  * for a cancelled extract to stop, so a cancelled run is finalised only once nothing writes to it.
  */
 export const extractActivities = proxyActivities<
-  Pick<EtlActivities, 'extractSourceTable' | 'extractWindowPart'>
+  Pick<EtlActivities, 'extractSourceTable' | 'extractSourceTables' | 'extractWindowPart'>
 >({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '20 seconds',

@@ -10,6 +10,7 @@ import type { EtlActivities } from './activities/index.ts';
 import {
   bookkeepingActivities,
   extractActivities,
+  fewerRoundTrips,
   qualityActivities,
   transformActivities,
 } from './activity-proxies.ts';
@@ -50,7 +51,7 @@ export interface BackfillOutcome {
  */
 export async function backfillInOneLoad(input: BackfillInput): Promise<BackfillOutcome> {
   const started = Date.now();
-  const runActivities = bookkeepingActivities();
+  const runActivities = bookkeepingActivities(fewerRoundTrips());
   const progress: BackfillProgress = {
     phase: 'planning',
     chunksTotal: 0,

@@ -86,6 +86,17 @@ export const extractInputSchema = z.strictObject({
 });
 export type ExtractActivityInput = z.input<typeof extractInputSchema>;
 
+/** Every table of a run in one activity, `extractParallelism` at once (workflows/pipeline-run.ts). */
+export const extractTablesInputSchema = z.strictObject({
+  runId: z.number().int().positive(),
+  tables: z.array(tableName).min(1),
+  kind: z.enum(['incremental', 'backfill']),
+  windowFrom: utcTimestamp.optional(),
+  windowTo: utcTimestamp.optional(),
+  extractParallelism,
+});
+export type ExtractTablesActivityInput = z.input<typeof extractTablesInputSchema>;
+
 export const transformInputSchema = z.strictObject({
   runId: z.number().int().positive(),
   kind: z.enum(['incremental', 'backfill']),

@@ -110,7 +110,7 @@ describe('the log store', () => {
     );
     expect([...new Set(linesA.map((l) => l.process))].sort()).toEqual(['cli', 'worker']);
     const activities = new Set(linesA.map((l) => l.activity).filter(Boolean));
-    for (const activity of ['beginPipelineRun', 'extractSourceTable', 'finishPipelineRun'])
+    for (const activity of ['beginPipelineRun', 'extractSourceTables', 'finishPipelineRun'])
       expect(activities, activity).toContain(activity);
     // Each line names run A, or run A's workflow within its time and no run.
     for (const line of linesA) {

@@ -49,8 +49,8 @@ try {
     options('etl-backfill'),
   );
   // backfill.json and backfill-chunk.json are kept as recorded before the one-load patch (a chunk
-  // workflow per day), and the *-before-local-bookkeeping.json files as recorded before the
-  // local-bookkeeping patch (regular run activities): they prove the old branches still replay.
+  // workflow per day), and the *-before-fewer-round-trips.json files as recorded before the
+  // fewer-round-trips patch (regular run activities, an extract per table): they prove the old branches still replay.
   await save('backfill-one-load', backfill.handle);
 
   const cancelled = await startDailyPipeline(client, {}, options('etl-daily-cancelled'));

@@ -19,8 +19,8 @@ describe('recorded workflow histories', () => {
         'backfill-one-load.json',
         'daily-pipeline.json',
         'table-pipeline.json',
-        'daily-pipeline-before-local-bookkeeping.json',
-        'backfill-one-load-before-local-bookkeeping.json',
+        'daily-pipeline-before-fewer-round-trips.json',
+        'backfill-one-load-before-fewer-round-trips.json',
       ]),
     );
   });

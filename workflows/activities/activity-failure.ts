@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { TechmarketError } from '../../core/errors.ts';
 import { redactText } from '../../core/redact.ts';
 
@@ -41,6 +41,8 @@ export function classifyFailures<A extends unknown[], R>(fn: (...args: A) => Pro
     try {
       return await fn(...args);
     } catch (error) {
+      // A cancelled activity says so: Temporal then records it cancelled, not failed and retried.
+      if (error instanceof CancelledFailure) throw error;
       throw toActivityFailure(error);
     }
   };
