@@ -60,10 +60,10 @@ describe('a backfill whose worker is killed', () => {
     const lastDay = dayAfter(FIRST_DAY, DAYS - 1);
     const run = await startBackfill(
       temporal.client,
-      { from: FIRST_DAY, to: lastDay, parallelism: 2 },
+      { from: FIRST_DAY, to: lastDay, parallelism: 2, chunkDays: 5 },
       { taskQueue, workflowId: uniqueId('etl-backfill-kill') },
     );
-    // 2 lanes: 4 chunks of 5 days, each read for every table.
+    // 2 lanes, 4 chunks of 5 days, each read for every table.
     const parts = 4 * TEST_TABLES.length;
     /** Every part's step: a part that reads the source again restarts its step (started_at). */
     const partSteps = async () =>

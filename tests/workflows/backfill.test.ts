@@ -58,7 +58,8 @@ describe('backfill through Temporal', () => {
     const lastDay = dayAfter(FIRST_DAY, DAYS - 1);
     const started = await startBackfill(
       worker.temporal.client,
-      { from: FIRST_DAY, to: lastDay, parallelism: 4 },
+      // Chunks named: the test's few rows would make one part by themselves (autoChunkDays).
+      { from: FIRST_DAY, to: lastDay, parallelism: 4, chunkDays: 4 },
       { taskQueue: worker.taskQueue, workflowId: uniqueId(`etl-backfill-${FIRST_DAY}-${lastDay}`) },
     );
     const seen: BackfillProgress[] = [];
@@ -79,7 +80,7 @@ describe('backfill through Temporal', () => {
       windowTo: `${lastDay} 23:59:59.999999`,
     });
 
-    // 4 lanes: about two chunks each, of whole days (30 days → 7 chunks of 4 days and one of 2).
+    // Chunks of 4 whole days: 30 days → 7 chunks of 4 days and one of 2, 4 lanes reading them.
     expect(outcome.chunks).toHaveLength(8);
     expect(outcome.chunks.every((c) => c.state === 'succeeded' && c.runId === outcome.runId)).toBe(true);
     expect(outcome.chunks[0]).toMatchObject({ from: FIRST_DAY, to: dayAfter(FIRST_DAY, 3) });

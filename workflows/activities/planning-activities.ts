@@ -1,4 +1,4 @@
-import { qualifiedName } from '../../pipeline/index.ts';
+import { countWindowRows, qualifiedName } from '../../pipeline/index.ts';
 import {
   type BackfillChunk,
   type BackfillInput,
@@ -29,12 +29,21 @@ export function splitIntoChunks(from: string, to: string, chunkDays: number): Ba
 }
 
 /**
- * Days per chunk when the caller names none: about two chunks per lane, so a slow chunk does not keep
- * the others waiting long while the activities stay few (each costs a round trip to Temporal).
+ * Rows a part should read at least. A part pays a fixed cost per table (its step records, a source
+ * query, a COPY) and an activity's round trips, about a second all told on the 2-core machine: parts
+ * much smaller than this cost more in orchestration than they gain by running side by side.
  */
-export function autoChunkDays(from: string, to: string, lanes: number): number {
+export const ROWS_PER_PART = 100_000;
+
+/**
+ * Days per chunk when the caller names none, sized by the rows the window holds: one part per
+ * ROWS_PER_PART rows, at most about two per lane (so a slow part does not keep the others waiting
+ * long), at least one. A 30-day window at scale 1 (26 k rows) is one part; a year (316 k) four.
+ */
+export function autoChunkDays(from: string, to: string, lanes: number, windowRows: number): number {
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
-  return Math.max(1, Math.ceil(days / (lanes * 2)));
+  const parts = Math.min(lanes * 2, Math.max(1, Math.ceil(windowRows / ROWS_PER_PART)));
+  return Math.max(1, Math.ceil(days / parts));
 }
 
 /** Validation and date arithmetic for a backfill, kept out of the workflow code. */
@@ -42,14 +51,23 @@ export function createPlanningActivities(deps: ActivityDeps) {
   return {
     planBackfill: classifyFailures(async (input: BackfillInput): Promise<BackfillPlan> => {
       const valid = parseInput(backfillInputSchema, input, 'backfill');
-      return {
-        chunks: splitIntoChunks(
+      const tables = resolveTables(deps, valid.tables);
+      const chunkDays =
+        valid.chunkDays ??
+        autoChunkDays(
           valid.from,
           valid.to,
-          valid.chunkDays ??
-            autoChunkDays(valid.from, valid.to, valid.parallelism * valid.extractParallelism),
-        ),
-        tables: resolveTables(deps, valid.tables).map(qualifiedName),
+          valid.parallelism * valid.extractParallelism,
+          await countWindowRows(
+            deps.pipeline,
+            tables,
+            `${valid.from} 00:00:00.000000`,
+            `${valid.to} 23:59:59.999999`,
+          ),
+        );
+      return {
+        chunks: splitIntoChunks(valid.from, valid.to, chunkDays),
+        tables: tables.map(qualifiedName),
         parallelism: valid.parallelism,
         extractParallelism: valid.extractParallelism,
       };

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { autoChunkDays, ROWS_PER_PART, splitIntoChunks } from './planning-activities.ts';
+
+describe('autoChunkDays sizes a backfill’s parts by the rows its window holds', () => {
+  it('reads a small window as one part, whatever the lanes', () => {
+    expect(autoChunkDays('2025-05-17', '2025-06-15', 8, 25_605)).toBe(30);
+    expect(autoChunkDays('2025-05-17', '2025-06-15', 8, 0)).toBe(30);
+  });
+
+  it('gives one part per ROWS_PER_PART rows, at most two per lane', () => {
+    // A year at scale 1: 316 k rows → 4 parts of 92 days (the last shorter).
+    const days = autoChunkDays('2024-06-16', '2025-06-15', 8, 315_682);
+    expect(days).toBe(92);
+    expect(splitIntoChunks('2024-06-16', '2025-06-15', days)).toHaveLength(4);
+    // Ten times the rows: capped at two parts per lane.
+    expect(autoChunkDays('2024-06-16', '2025-06-15', 4, 100 * ROWS_PER_PART)).toBe(46);
+    expect(autoChunkDays('2025-06-15', '2025-06-15', 4, 100 * ROWS_PER_PART)).toBe(1);
+  });
+});
