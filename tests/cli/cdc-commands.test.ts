@@ -67,8 +67,9 @@ etlTest(
     first.stdout.on('data', (chunk) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => first.on('close', resolve));
     try {
-      await waitUntil('the consumer to start', () => stdout.includes('"metrics"'), 60);
-      const { metrics } = JSON.parse(stdout.split('\n')[0]!) as { metrics: string };
+      const announced = /"metrics":\s*"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/;
+      await waitUntil('the consumer to start', () => announced.test(stdout), 60);
+      const metrics = announced.exec(stdout)![1]!;
       const served = await (await fetch(metrics)).text();
       expect(served).toContain('techmarket_cdc_batches_total');
       await waitUntil('the consumer lock', async () => {
