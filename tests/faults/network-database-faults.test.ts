@@ -21,8 +21,9 @@ import {
   type WarehouseState,
   warehouseState,
 } from './support/run-leftovers.ts';
+import { fillableTablespace } from './support/small-tablespace.ts';
 import { scenario } from './support/summary.ts';
-import { configThrough, type FaultProxy, openProxy } from './support/toxiproxy.ts';
+import { configThrough, type FaultProxy, openProxy, type ToxicSpec } from './support/toxiproxy.ts';
 
 /** Small chunks, so a source table streams in several pieces and a fault can land between them. */
 const TUNING: Partial<ExtractTuning> = { pageRows: 2_000, chunkRows: 250 };
@@ -182,6 +183,128 @@ describe('scenario 2: the database connections break during a run', () => {
           checked: `error: ${message.split('\n')[0]}; star, mirrors, watermarks unchanged; then = sources`,
           rowsCompared,
         };
+      },
+    );
+  });
+
+  /** Adds `toxic` once the run reaches `when`, and removes it `forMs` later: a stretch of bad network. */
+  function toxicStretch(proxy: FaultProxy, toxic: ToxicSpec, forMs: number) {
+    let stretch: Promise<void> | undefined;
+    return {
+      start() {
+        stretch ??= (async () => {
+          await proxy.add(toxic);
+          await new Promise((r) => setTimeout(r, forMs));
+          await proxy.heal();
+        })();
+      },
+      get started() {
+        return stretch !== undefined;
+      },
+      done: () => stretch,
+    };
+  }
+
+  it('latency of seconds on MariaDB and then on PostgreSQL: the run completes, the result is equal', async () => {
+    await someChanges();
+    await scenario(
+      {
+        scenario: '2. latency of seconds on either database',
+        fault: 'toxiproxy latency 2 s ±0.5 s, 5 s on MariaDB at the extract, then on PostgreSQL at the merge',
+      },
+      async () => {
+        const onSources = toxicStretch(
+          mysqlProxy,
+          { type: 'latency', attributes: { latency: 2_000, jitter: 500 } },
+          5_000,
+        );
+        const onWarehouse = toxicStretch(
+          pgProxy,
+          { type: 'latency', attributes: { latency: 2_000, jitter: 500 } },
+          5_000,
+        );
+        const started = performance.now();
+        const summary = await runThroughProxies({
+          phase(name) {
+            if (name === 'extract') onSources.start();
+          },
+          step(target) {
+            if (target.startsWith('stg ')) onWarehouse.start();
+          },
+        });
+        const seconds = (performance.now() - started) / 1000;
+        await onSources.done();
+        await onWarehouse.done();
+        expect(onSources.started && onWarehouse.started, 'both stretches of latency happened').toBe(true);
+        expect(seconds, 'the run waited through the latency').toBeGreaterThan(3);
+        expect((await lastRun(inspect)).status).toBe('succeeded');
+        expect(summary.extracts.reduce((n, e) => n + e.rows, 0)).toBeGreaterThan(0);
+        const rowsCompared = await expectWarehouseEqualsSources(writer, inspect);
+        return { checked: `run succeeded in ${seconds.toFixed(1)} s; warehouse = sources`, rowsCompared };
+      },
+    );
+  });
+
+  it('a bandwidth limit on both databases: the run completes, the result is equal', async () => {
+    await someChanges();
+    await scenario(
+      {
+        scenario: '2. bandwidth limit',
+        fault: 'toxiproxy bandwidth 64 KB/s on MariaDB and PostgreSQL, both ways',
+      },
+      async () => {
+        for (const proxy of [mysqlProxy, pgProxy]) {
+          for (const stream of ['upstream', 'downstream'] as const) {
+            await proxy.add({ type: 'bandwidth', attributes: { rate: 64 } }, stream);
+          }
+        }
+        const started = performance.now();
+        const summary = await runThroughProxies();
+        const seconds = (performance.now() - started) / 1000;
+        expect((await lastRun(inspect)).status).toBe('succeeded');
+        const extracted = summary.extracts.reduce((n, e) => n + e.rows, 0);
+        expect(extracted).toBeGreaterThan(0);
+        const rowsCompared = await expectWarehouseEqualsSources(writer, inspect);
+        return { checked: `${extracted} rows in ${seconds.toFixed(1)} s; warehouse = sources`, rowsCompared };
+      },
+    );
+  });
+
+  it('the warehouse disk full: the run fails saying so, nothing is half-written', async () => {
+    await someChanges();
+    await scenario(
+      {
+        scenario: '2. warehouse disk full',
+        fault: "a 64 KiB tmpfs tablespace as the warehouse's default (real ENOSPC)",
+      },
+      async () => {
+        const database = new URL(scratch.config.DWH_URL).pathname.slice(1);
+        const owner = decodeURIComponent(new URL(scratch.config.DWH_URL).username);
+        const before = await warehouseState(inspect);
+        const tablespace = await fillableTablespace(database, owner, 64);
+        try {
+          const failure = await runThroughProxies().catch((error: unknown) => error);
+          expect(failure).toBeInstanceOf(Error);
+          const message = asOperatorSees(failure);
+          expect(message).toMatch(
+            /^the warehouse's disk is full: could not extend file .*No space left on device/,
+          );
+          expect(message).toMatch(/→ free space .*run again.*nothing of this one was committed/);
+          const failed = await lastRun(inspect);
+          expect(failed.status).toBe('failed');
+          expect(await runBatchTables(inspect, failed.runId), 'batch tables right after the failure').toEqual(
+            [],
+          );
+          await tablespace.release();
+          const rowsCompared = await expectNothingHalfWrittenThenRecovery(before, failed.runId);
+          return {
+            checked: `error: ${message.split('\n')[0]}; nothing loaded; then = sources`,
+            rowsCompared,
+          };
+        } finally {
+          await tablespace.release().catch(() => {});
+          await tablespace.remove();
+        }
       },
     );
   });
