@@ -122,19 +122,24 @@ describe('scenario 2: the database connections break during a run', () => {
     await scenario(
       {
         scenario: '2. MariaDB connection reset mid-stream',
-        fault: 'toxiproxy reset_peer on MariaDB after the first chunk',
+        fault: 'toxiproxy reset_peer on MariaDB after the first chunk of order_items',
       },
       async () => {
         const before = await warehouseState(inspect);
         let reset: Promise<string> | undefined;
+        let resetAfterRows = 0;
         const failure = await runThroughProxies({
-          rows(_table, rowsSoFar) {
-            if (rowsSoFar > 0 && !reset)
-              reset = mysqlProxy.add({ type: 'reset_peer', attributes: { timeout: 0 } });
+          // order_items streams in many chunks: reset after its first, while the rest is on the wire
+          rows(table, rowsSoFar) {
+            if (table !== 'orders.order_items' || rowsSoFar === 0 || reset) return;
+            resetAfterRows = rowsSoFar;
+            reset = mysqlProxy.add({ type: 'reset_peer', attributes: { timeout: 0 } });
           },
         }).catch((error: unknown) => error);
         await reset;
-        expect(reset, 'the extract streamed rows before the reset').toBeDefined();
+        expect(reset, 'order_items streamed rows before the reset').toBeDefined();
+        const [lines] = await writer.rows<{ n: number }>('orders', 'SELECT COUNT(*) AS n FROM order_items');
+        expect(resetAfterRows, 'rows of order_items read when the reset came').toBeLessThan(Number(lines!.n));
         expect(failure).toBeInstanceOf(Error);
         const message = asOperatorSees(failure);
         expect(message).toMatch(
