@@ -11,7 +11,9 @@ export async function buildNotifications(
   settings: NotificationsSettings,
   options: { logStream?: DestinationStream } = {},
 ) {
-  const db = openDatabase<NotificationsDatabase>(settings.NOTIFICATIONS_DB_URL);
+  const db = openDatabase<NotificationsDatabase>(settings.NOTIFICATIONS_DB_URL, {
+    acquireTimeoutMs: settings.DB_ACQUIRE_TIMEOUT_MS,
+  });
   const app = await createService({
     name: 'notifications',
     description: 'Order confirmations from OrderPaid events on Kafka; a customer reads their own.',
