@@ -1,6 +1,7 @@
 import { Kysely, MysqlDialect, type MysqlPool, sql } from 'kysely';
 import type { Pool } from 'mysql2';
 import { createMysqlPool } from '../../core/mysql-pool.ts';
+import { DEFAULT_DB_ACQUIRE_TIMEOUT_MS } from './config.ts';
 import { serviceUnavailable } from './errors.ts';
 
 /**
@@ -43,12 +44,11 @@ function withAcquireTimeout(pool: Pool, timeoutMs: number): MysqlPool {
 /** A service's kysely over its own MySQL database (UTC sessions, exact DATETIME and DECIMAL strings). */
 export function openDatabase<DB>(
   url: string,
-  options: { connectionLimit?: number; acquireTimeoutMs: number },
+  options: { connectionLimit?: number; acquireTimeoutMs?: number } = {},
 ): Kysely<DB> {
   const pool = createMysqlPool(url, { connectionLimit: options.connectionLimit ?? 10 });
-  return new Kysely<DB>({
-    dialect: new MysqlDialect({ pool: withAcquireTimeout(pool, options.acquireTimeoutMs) }),
-  });
+  const acquireTimeoutMs = options.acquireTimeoutMs ?? DEFAULT_DB_ACQUIRE_TIMEOUT_MS;
+  return new Kysely<DB>({ dialect: new MysqlDialect({ pool: withAcquireTimeout(pool, acquireTimeoutMs) }) });
 }
 
 /** The readiness probe: one round trip to the database. */
