@@ -1,7 +1,7 @@
 import { TechmarketError } from '../core/errors.ts';
 import { addLogContext, childLogger } from '../core/logger.ts';
 import { readGateSourceTotalsAhead, runQualityGate, type SourceTotalsAhead } from '../dq/index.ts';
-import { beginRun, dropRunBatches, finishRun, holdRunLock, type RunKind } from '../warehouse/index.ts';
+import { beginRun, dropRunBatches, finishRun, type RunKind } from '../warehouse/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { mapBounded } from './map-bounded.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
@@ -61,6 +61,7 @@ export async function runPipeline(
       windowFrom: request.windowFrom,
       windowTo: request.windowTo,
       workflowId: request.workflowId,
+      holdRunLock: true,
     });
     runId = began.runId;
     // Every line of this run, from any step, carries its id (techmarket logs --run).
@@ -69,10 +70,10 @@ export async function runPipeline(
       { kind: request.kind, tables: request.tables.length, trigger: request.trigger },
       'pipeline run began',
     );
-    await holdRunLock(lockClient, runId);
     await dropRunBatches(lockClient, began.abandoned);
   } catch (error) {
-    lockClient.release();
+    // Destroyed, not pooled: the session may hold the run lock already.
+    lockClient.release(true);
     throw error;
   }
   try {

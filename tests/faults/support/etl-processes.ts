@@ -11,6 +11,8 @@ import { type Scratch, scratchEnv } from '../../support/scratch.ts';
  */
 export interface EtlProcess {
   child: ChildProcess;
+  /** Everything written to stdout so far. */
+  stdout(): string;
   /** Everything written to stderr so far. */
   stderr(): string;
   exited: Promise<number | null>;
@@ -21,11 +23,13 @@ function start(scratch: Scratch, args: readonly string[], env: Record<string, st
     env: { ...scratchEnv(scratch), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
   let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  child.stdout!.resume();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stderr: () => stderr, exited };
+  // 'close', not 'exit': the output is complete once the streams have closed.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 export interface WorkerOptions {
