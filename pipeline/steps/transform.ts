@@ -5,6 +5,7 @@ import {
   checkLoadAttempt,
   commitLoadAttempt,
   inTransaction,
+  LoadSupersededError,
   takeLoadAttempt,
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
@@ -112,6 +113,8 @@ export async function transform(
     faultPause('after-load-commit');
     return result;
   } catch (error) {
+    // Said where the stale attempt runs: its orchestrator no longer listens to this attempt's outcome.
+    if (error instanceof LoadSupersededError) log.warn({ runId: input.runId, ...error.context }, error.message);
     // Leave nothing running on the batches once this returns.
     await adoption?.indexed.catch(() => {});
     throw error;
