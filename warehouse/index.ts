@@ -73,6 +73,7 @@ export {
   dropRunBatches,
   ensureBatch,
   ensureMirror,
+  finishedRunsWithBatches,
   isMirrorEmpty,
   mergeBatch,
   type StagingTableSpec,

@@ -63,11 +63,6 @@ export async function transform(
   { onStep = () => {}, onSpareCore = () => {}, afterStaging, beforeCommit }: TransformHooks = {},
 ): Promise<TransformResult> {
   const client = await deps.warehouse.connect();
-  // A newer attempt may end this session (load-fence.ts): the next statement fails, and the error
-  // must not surface as an unhandled 'error' event that takes the whole process down.
-  const onSessionError = (error: Error) =>
-    log.warn({ err: error.message, runId: input.runId }, 'load session ended');
-  client.on('error', onSessionError);
   let adoption: BatchAdoption | undefined;
   try {
     const attempt = await takeLoadAttempt(client, input.runId);
@@ -119,7 +114,6 @@ export async function transform(
     await adoption?.indexed.catch(() => {});
     throw error;
   } finally {
-    client.off('error', onSessionError);
     client.release();
   }
 }
