@@ -109,7 +109,8 @@ export async function transform(
     return result;
   } catch (error) {
     // Said where the stale attempt runs: its orchestrator no longer listens to this attempt's outcome.
-    if (error instanceof LoadSupersededError) log.warn({ runId: input.runId, ...error.context }, error.message);
+    if (error instanceof LoadSupersededError)
+      log.warn({ runId: input.runId, ...error.context }, error.message);
     // Leave nothing running on the batches once this returns.
     await adoption?.indexed.catch(() => {});
     throw error;
