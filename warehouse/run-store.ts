@@ -194,10 +194,12 @@ export async function beginRun(
       }
     }
     if (abandoned.length > 0) {
+      // Only if still open: a run that finished (and released its lock) after it was listed above
+      // is not abandoned, and its 'succeeded' must not be overwritten.
       await client.query(
         `update etl.runs set status = 'failed', finished_at = now(),
            error = 'abandoned: its process stopped before the run finished; the next run repeated its work'
-         where run_id = any($1::bigint[])`,
+         where run_id = any($1::bigint[]) and status = 'running'`,
         [abandoned],
       );
     }
