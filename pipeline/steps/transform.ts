@@ -93,6 +93,7 @@ export async function transform(
     faultPause('before-load');
     const result = await inTransaction(client, async () => {
       await openLoad(load);
+      faultPause('load-locked');
       // After the load's lock: a superseded attempt stops here, before it writes anything.
       await checkLoadAttempt(client, attempt);
       await stageBatches(load);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { connectTemporal, type TemporalClient } from '../../workflows/client.ts';
 import { startDailyPipeline } from '../../workflows/start-workflows.ts';
@@ -51,8 +51,11 @@ describe('scenario 4: a stale load attempt cannot commit after a newer one began
     temporal = await connectTemporal(scratch.config);
     await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
   });
+  // Each case's workers poll the file's task queue: none may pick up the next case's work.
+  afterEach(async () => {
+    for (const proc of processes.splice(0)) await kill(proc);
+  });
   afterAll(async () => {
-    for (const proc of processes) await kill(proc);
     await temporal?.close();
     await deps?.close();
     await writer?.close();
@@ -115,6 +118,54 @@ describe('scenario 4: a stale load attempt cannot commit after a newer one began
         await expectRunsSettled(query, dwhName());
         return {
           checked: 'attempt 1 refused (superseded by attempt 2), wrote nothing; w = s',
+          rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
+        };
+      },
+    );
+  }, 300_000);
+
+  it('a stale attempt frozen inside its load transaction is ended, so the retry does not wait on its lock', async () => {
+    await scenario(
+      {
+        scenario: '4. stale load attempt holding the load lock',
+        fault: 'worker SIGSTOPped inside its load transaction, past the heartbeat timeout',
+      },
+      async () => {
+        const orderId = await addBigOrder(writer, shop, 2_000);
+        await new Promise((r) => setTimeout(r, 1_100));
+        const stale = startWorker(scratch, taskQueue, { pauseAt: 'load-locked', maxActivities: 1 });
+        processes.push(stale);
+        const run = await startDailyPipeline(
+          temporal.client,
+          {},
+          { taskQueue, workflowId: uniqueId('etl-fence-locked') },
+        );
+        await waitUntilPaused(stale);
+        const { rows: held } = await query(
+          `select a.state from etl.runs r join pg_stat_activity a on a.pid = r.load_backend_pid
+           where r.status = 'running'`,
+        );
+        expect(held).toEqual([{ state: 'idle in transaction' }]);
+
+        processes.push(startWorker(scratch, taskQueue));
+        const outcome = await run.handle.result();
+        const { rows: loaded } = await query('select load_attempt, status from etl.runs where run_id = $1', [
+          outcome.runId,
+        ]);
+        // Had attempt 2 not ended attempt 1's session, it would wait on the load lock for ever.
+        expect(loaded[0]).toEqual({ load_attempt: 2, status: 'succeeded' });
+        // Resumed, the stale worker finds its session ended; it neither crashes nor writes.
+        stale.child.kill('SIGCONT');
+        await new Promise((r) => setTimeout(r, 3_000));
+        expect(stale.child.exitCode, stale.stderr()).toBeNull();
+        const { rows: facts } = await query(
+          'select count(*)::int as n, min(etl_run_id)::int as run from dwh.fact_sales where order_id = $1',
+          [orderId],
+        );
+        expect(facts[0]).toEqual({ n: 2_000, run: outcome.runId });
+        await expectRunsSettled(query, dwhName());
+        return {
+          checked: 'stale session ended, retry not blocked; w = s',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
         };
       },
