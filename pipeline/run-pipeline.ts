@@ -6,7 +6,6 @@ import {
   dropRunBatches,
   finishedRunsWithBatches,
   finishRun,
-  holdRunLock,
   type RunKind,
 } from '../warehouse/index.ts';
 import { explainConnectionLost } from './connection-lost.ts';
@@ -76,6 +75,7 @@ export async function runPipeline(
       windowFrom: request.windowFrom,
       windowTo: request.windowTo,
       workflowId: request.workflowId,
+      holdRunLock: true,
     });
     runId = began.runId;
     // Every line of this run, from any step, carries its id (techmarket logs --run).
@@ -84,10 +84,10 @@ export async function runPipeline(
       { kind: request.kind, tables: request.tables.length, trigger: request.trigger },
       'pipeline run began',
     );
-    await holdRunLock(lockClient, runId);
     await dropRunBatches(lockClient, [...began.abandoned, ...(await finishedRunsWithBatches(lockClient))]);
   } catch (error) {
-    lockClient.release();
+    // Destroyed, not pooled: the session may hold the run lock already.
+    lockClient.release(true);
     throw error;
   }
   try {
