@@ -1,4 +1,5 @@
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { faultPoint } from '../../core/fault-points.ts';
 
 /**
  * Reads Debezium change topics in micro-batches and hands each batch to `apply`, which must make it
@@ -105,6 +106,8 @@ export async function startDebeziumConsumer(
           await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
         }
       }
+      // The fault suite kills the consumer here: the warehouse has the batch, Kafka's hint lags.
+      await faultPoint('cdc-after-warehouse-commit');
       const hint = new Map<string, { topic: string; partition: number; offset: string }>();
       for (const m of batch) {
         hint.set(`${m.topic}:${m.partition}`, {
