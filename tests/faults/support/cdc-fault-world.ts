@@ -181,7 +181,10 @@ export async function caughtUp(world: CdcFaultWorld, seconds = 120): Promise<voi
   await waitUntil(
     'the CDC consumer to reach the end of every change topic',
     async () => {
-      const [stored, ends] = [await storedOffsets(world), await endOffsets(world)];
+      // A change topic appears with Debezium's first event on it: until then, not caught up.
+      const ends = await endOffsets(world).catch(() => null);
+      if (!ends) return false;
+      const stored = await storedOffsets(world);
       return [...ends].every(([topic, end]) => (stored.get(topic) ?? -1n) >= end);
     },
     seconds,
