@@ -1,5 +1,5 @@
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
-import { faultPoint } from '../../core/fault-points.ts';
+import { faultPause } from '../../core/fault-pause.ts';
 
 /**
  * Reads Debezium change topics in micro-batches and hands each batch to `apply`, which must make it
@@ -107,7 +107,7 @@ export async function startDebeziumConsumer(
         }
       }
       // The fault suite kills the consumer here: the warehouse has the batch, Kafka's hint lags.
-      await faultPoint('cdc-after-warehouse-commit');
+      faultPause('cdc-after-warehouse-commit');
       const hint = new Map<string, { topic: string; partition: number; offset: string }>();
       for (const m of batch) {
         hint.set(`${m.topic}:${m.partition}`, {

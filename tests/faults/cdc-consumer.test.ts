@@ -10,7 +10,6 @@ import {
   endOffsets,
   eventsApplied,
   groupOffsets,
-  pausedAt,
   STARTED,
   startCdcFaultWorld,
   startConsumerProcess,
@@ -46,7 +45,7 @@ describe('the CDC consumer under faults', () => {
     await scenario(
       {
         scenario: '5. CDC consumer killed between warehouse and Kafka commits',
-        fault: 'SIGKILL at fault point cdc-after-warehouse-commit',
+        fault: 'SIGKILL while stopped at fault point cdc-after-warehouse-commit',
       },
       async () => {
         const appliedBefore = await eventsApplied(world);
@@ -54,7 +53,7 @@ describe('the CDC consumer under faults', () => {
         const first = startConsumerProcess(world.scratch.config, 'cdc-after-warehouse-commit');
         await first.waitFor(STARTED);
         await changeSources(world, 5, 'before kill');
-        await first.waitFor(pausedAt('cdc-after-warehouse-commit'));
+        await first.waitUntilPaused();
 
         // The window is real: the warehouse holds a batch whose offsets Kafka's group never heard of.
         const stored = await storedOffsets(world);
@@ -208,7 +207,7 @@ describe('the CDC consumer under faults', () => {
           60,
         );
         await changeSources(world, 6, 'while shared');
-        await waitUntil('the second member to take messages', () => intercepted > 0, 60);
+        await waitUntil('the second member to take messages', () => intercepted > 0, 180);
         // The consumer restarted while the second member holds partitions: it rejoins with a share
         // and is given the rest back later, with nothing of its own committed for them in Kafka.
         await running.kill('SIGTERM');
@@ -216,7 +215,7 @@ describe('the CDC consumer under faults', () => {
         await running.waitFor(STARTED);
         const sharedAgain = intercepted;
         await changeSources(world, 6, 'after restart');
-        await waitUntil('the second member to take more', () => intercepted > sharedAgain, 60);
+        await waitUntil('the second member to take more', () => intercepted > sharedAgain, 180);
         // It leaves having committed the end of what it was given, as a member that read it all would.
         const ends = await endOffsets(world);
         await intruder.commitOffsets(

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../../core/config.ts';
-import { FAULT_PAUSE_BANNER, FAULT_PAUSE_VARIABLE, type FaultPoint } from '../../../core/fault-points.ts';
+import type { FaultPausePoint } from '../../../core/fault-pause.ts';
 import { REPO_ROOT } from '../../../core/paths.ts';
 import { changeTopic, consumerGroup, switchTable } from '../../../pipeline/cdc/index.ts';
 import {
@@ -82,17 +83,22 @@ export interface ConsumerProcess {
   output(): string;
   /** Resolves when its output contains `text`. */
   waitFor(text: string, seconds?: number): Promise<void>;
+  /** Resolves once it has stopped itself at its fault point (core/fault-pause.ts: SIGSTOP). */
+  waitUntilPaused(seconds?: number): Promise<void>;
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** A process's state letter from /proc (T: stopped by a signal). */
+const processState = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+
 /** `techmarket cdc start` on the scratch, optionally told to pause at a fault point. */
-export function startConsumerProcess(config: Config, pauseAt?: FaultPoint): ConsumerProcess {
+export function startConsumerProcess(config: Config, pauseAt?: FaultPausePoint): ConsumerProcess {
   const child = spawn(
     process.execPath,
     [join(REPO_ROOT, 'bin/techmarket.js'), 'cdc', 'start', '--metrics-port', '0', '--max-wait-ms', '100'],
     {
       cwd: REPO_ROOT,
-      env: { ...cdcEnv(config), ...(pauseAt ? { [FAULT_PAUSE_VARIABLE]: pauseAt } : {}) },
+      env: { ...cdcEnv(config), ...(pauseAt ? { TECHMARKET_FAULT_PAUSE_AT: pauseAt } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -116,6 +122,17 @@ export function startConsumerProcess(config: Config, pauseAt?: FaultPoint): Cons
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    async waitUntilPaused(seconds = 90) {
+      const deadline = Date.now() + seconds * 1000;
+      while (processState(child.pid!) !== 'T') {
+        if (child.exitCode !== null) throw new Error(`the consumer exited ${child.exitCode}: ${text}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `the consumer did not reach its fault point in ${seconds} s; it wrote: ${text.slice(-800)}`,
+          );
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
     async kill(signal) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
@@ -123,8 +140,6 @@ export function startConsumerProcess(config: Config, pauseAt?: FaultPoint): Cons
   };
 }
 
-/** The text a paused consumer writes at `point`. */
-export const pausedAt = (point: FaultPoint) => `${FAULT_PAUSE_BANNER} ${point}`;
 /** What the consumer says once it runs (it follows a change topic once Debezium has created it). */
 export const STARTED = 'cdc consumer started';
 
@@ -174,8 +189,8 @@ export async function eventsApplied(world: CdcFaultWorld): Promise<number> {
 }
 
 /**
- * Waits until the warehouse's stored offsets reach every change topic's end, then (up to 30 s) until
- * the mirrors meet the sources; what is still different then is for the caller's checks to name.
+ * Waits until the warehouse's stored offsets reach every change topic's end, then (as long again) until
+ * the mirrors meet the sources (Debezium may still be publishing); what is still different then is for the caller's checks to name.
  */
 export async function caughtUp(world: CdcFaultWorld, seconds = 120): Promise<void> {
   await waitUntil(
@@ -192,7 +207,7 @@ export async function caughtUp(world: CdcFaultWorld, seconds = 120): Promise<voi
   await waitUntil(
     'the mirrors to meet the sources',
     async () => (await mirrorCounts(world.writer, world.deps.warehouse)).every((c) => c.mirror === c.source),
-    30,
+    seconds,
   ).catch(() => {});
 }
 
