@@ -60,8 +60,30 @@ export interface BinlogPosition {
 
 export class UndecodableChangeError extends Error {}
 
-const integerText = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform(String);
-const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be an exact decimal string');
+/*
+ * Each kind accepts only what its warehouse column holds: a value PostgreSQL would refuse must be
+ * dead-lettered here, one message, rather than fail its whole batch at COPY again and again (the
+ * consumer retries a failed batch until it applies, and nothing after it moves meanwhile).
+ */
+const BIGINT_MAX = 2n ** 63n - 1n;
+const INTEGER_MAX = 2n ** 31n - 1n;
+const integerWithin = (max: bigint) =>
+  z
+    .union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be an integer')])
+    .transform(String)
+    .refine(
+      (v) => BigInt(v) <= max && BigInt(v) >= -max - 1n,
+      `must fit ${max === BIGINT_MAX ? 'a bigint' : 'an integer'}`,
+    );
+/** DECIMAL(12,2) in the sources and numeric(12,2) in the warehouse. */
+const decimalText = z
+  .string()
+  .regex(
+    /^-?\d{1,10}(\.\d{1,2})?$/,
+    'must be an exact decimal string of at most 10 digits before the point and 2 after',
+  );
+/** PostgreSQL text cannot hold a NUL character. */
+const pgText = z.string().refine((v) => !v.includes('\u0000'), 'must not contain a NUL character');
 /** MicroTimestamp: microseconds since the epoch, the DATETIME(6) value read as UTC. */
 const microsText = z
   .union([z.number().int(), z.string().regex(/^-?\d+$/)])
@@ -71,11 +93,11 @@ const booleanText = z
   .transform((v) => (v === true || v === 1 ? 't' : 'f'));
 
 const FIELD_SCHEMAS: Record<CdcColumnKind, z.ZodType<string>> = {
-  bigint: integerText,
-  integer: integerText,
+  bigint: integerWithin(BIGINT_MAX),
+  integer: integerWithin(INTEGER_MAX),
   decimal: decimalText,
   datetime: microsText,
-  text: z.string(),
+  text: pgText,
   boolean: booleanText,
   json: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
