@@ -51,11 +51,11 @@ delete from {{ ref('agg_pending_products') }};
   count(*) as order_lines,
   count(*) filter (where {{ first_line }} and is_revenue) as revenue_orders,
   coalesce(sum(quantity) filter (where is_revenue), 0) as units,
-  coalesce(sum(gross_amount) filter (where is_revenue), 0) as gross_revenue,
-  coalesce(sum(discount_amount) filter (where is_revenue), 0) as discount_amount,
-  coalesce(sum(net_amount) filter (where is_revenue), 0) as net_revenue,
+  coalesce(sum(gross_cents) filter (where is_revenue), 0) / 100.0 as gross_revenue,
+  coalesce(sum(discount_cents) filter (where is_revenue), 0) / 100.0 as discount_amount,
+  coalesce(sum(net_cents) filter (where is_revenue), 0) / 100.0 as net_revenue,
   count(*) filter (where {{ first_line }} and is_refunded) as refunded_orders,
-  coalesce(sum(net_amount) filter (where is_refunded), 0) as refunded_amount
+  coalesce(sum(net_cents) filter (where is_refunded), 0) / 100.0 as refunded_amount
 {% endmacro %}
 {% for r in rollups %}
 {% if is_incremental() %}
@@ -73,21 +73,21 @@ with lines as materialized (
     f.employee_key,
     f.payment_method_key,
     coalesce(c.category_key, 0) as category_key,
-    -- which lines count their order (one sort of the lines by order serves both)
-    row_number() over (
-      partition by f.order_id order by coalesce(c.category_key, 0), f.order_item_id
-    ) = 1 as first_of_order,
-    row_number() over (
-      partition by f.order_id, coalesce(c.category_key, 0) order by f.order_item_id
-    ) = 1 as first_in_category,
+    -- which lines count their order: the first of the order, the first of the order in its category
+    -- (two lags over one sort; a row_number() per partition costs a window node each)
+    f.order_id is distinct from lag(f.order_id) over by_order as first_of_order,
+    (f.order_id, coalesce(c.category_key, 0))
+      is distinct from (lag(f.order_id) over by_order, lag(coalesce(c.category_key, 0)) over by_order)
+      as first_in_category,
     -- status
     f.is_revenue,
     f.order_status = 'refunded' as is_refunded,
-    -- amounts
+    -- amounts, in cents: sum(bigint) adds machine integers where sum(numeric) works digit by digit
+    -- (a fifth of the model's CPU time at scale 1); exact, and divided back below
     f.quantity,
-    f.gross_amount,
-    f.discount_amount,
-    f.net_amount
+    (f.gross_amount * 100)::bigint as gross_cents,
+    (f.discount_amount * 100)::bigint as discount_cents,
+    (f.net_amount * 100)::bigint as net_cents
   from {{ ref('fact_sales') }} f
   left join {{ ref('dim_product') }} p on p.product_key = f.product_key
   left join {{ ref('dim_category') }} c on c.category_id = p.category_id
@@ -95,6 +95,7 @@ with lines as materialized (
 {% if is_incremental() %}
     and f.order_date_key in (select rd.order_date_key from _rollup_days rd)
 {% endif %}
+  window by_order as (order by f.order_id, coalesce(c.category_key, 0), f.order_item_id)
 ),
 {% for r in rollups %}
 {{ r.table }} as (
@@ -104,14 +105,14 @@ with lines as materialized (
   group by {{ r.group_keys }}
   -- in key order: a dashboard's range scan then reads a page per hundred rows, not one per row
   order by {{ r.group_keys }}
-  returning 1
+  returning order_date_key
 ){{ ',' if not loop.last }}
 {% endfor %}
 select
 {% if is_incremental() %}
   (select count(*) from _rollup_days) as rollup_days,
 {% else %}
-  (select count(distinct order_date_key) from lines) as rollup_days,
+  (select count(distinct order_date_key) from agg_sales_daily_region) as rollup_days,
 {% endif %}
 {% for r in rollups %}
   (select count(*) from {{ r.table }}){{ ' +' if not loop.last else ' as inserted,' }}

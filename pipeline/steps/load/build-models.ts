@@ -69,7 +69,10 @@ export async function buildModels(load: Load): Promise<boolean> {
   void load.adoption.indexed.then(load.hooks.onSpareCore, () => {}).catch(() => {});
   const fact = await run('facts', FACT_MODEL);
   await restoreFactIndexes();
-  await recordModel(load, fact);
+  const factCounts = await recordModel(load, fact);
+  // A first load's fact has never had statistics: the rollups below and the DQ gate after the commit
+  // (autovacuum comes later) would plan for a few hundred rows.
+  await analyzeIfStale(client, 'dwh.fact_sales', factCounts.inserted + factCounts.updated);
   // A first load truncates the rollups and inserts every row (300 k at scale 1): one sort per index
   // afterwards costs less than a b-tree insert per row, as for the fact.
   const restoreRollupIndexes = incremental ? [] : await deferEach(client, ROLLUP_TABLES);
