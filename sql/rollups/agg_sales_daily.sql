@@ -74,11 +74,14 @@ with lines as materialized (
     f.payment_method_key,
     coalesce(c.category_key, 0) as category_key,
     -- which lines count their order: the first of the order, the first of the order in its category
-    -- (two lags over one sort; a row_number() per partition costs a window node each)
-    f.order_id is distinct from lag(f.order_id) over by_order as first_of_order,
-    (f.order_id, coalesce(c.category_key, 0))
-      is distinct from (lag(f.order_id) over by_order, lag(coalesce(c.category_key, 0)) over by_order)
-      as first_in_category,
+    -- (lags over one sort, null on the very first line; a row_number() per partition costs a window
+    -- node each)
+    coalesce(lag(f.order_id) over (by_order) <> f.order_id, true) as first_of_order,
+    coalesce(
+      lag(f.order_id) over (by_order) <> f.order_id
+      or lag(coalesce(c.category_key, 0)) over (by_order) <> coalesce(c.category_key, 0),
+      true
+    ) as first_in_category,
     -- status
     f.is_revenue,
     f.order_status = 'refunded' as is_refunded,
