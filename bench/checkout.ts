@@ -312,7 +312,8 @@ try {
         notifyP99Ms: round(percentile(notified, 99)),
         loadAverage: loadAverage(),
       });
-      if (measured.firstError) process.stderr.write(`${via} @${rate}/s first error: ${measured.firstError}\n`);
+      if (measured.firstError)
+        process.stderr.write(`${via} @${rate}/s first error: ${measured.firstError}\n`);
     }
   }
   await Promise.all([ordersDb.end(), notificationsDb.end(), client.close()]);

@@ -47,7 +47,12 @@ export function createUpstreams(settings: OrdersSettings) {
   const serviceKey = { 'x-service-key': settings.PAYMENTS_SERVICE_KEY };
 
   /** A payments call: POST with a body under an idempotency key, or GET without either. */
-  async function payments(path: string, body: unknown, idempotencyKey: string | undefined, requestId: string) {
+  async function payments(
+    path: string,
+    body: unknown,
+    idempotencyKey: string | undefined,
+    requestId: string,
+  ) {
     const reply = await callJson({
       upstream: 'payments',
       url: `${settings.PAYMENTS_URL}${path}`,

@@ -12,7 +12,9 @@ export const pspSettings = serviceSettings.extend({
   PSP_WEBHOOK_URL: z
     .string()
     .default('http://127.0.0.1:7004/webhooks/psp')
-    .pipe(z.union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http:// URL or off' })])),
+    .pipe(
+      z.union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http:// URL or off' })]),
+    ),
   /** The secret webhooks are signed with (HMAC-SHA256); default a development value. */
   PSP_WEBHOOK_SECRET: z.string().min(16).default('development-webhook-secret'),
   /** How long the timeout test card keeps a request waiting, default 30000 ms. */

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceUrl } from '../../core/config.ts';
 import { runCli } from '../cli/run-cli.ts';
-import { call, readLog, rowsOf, type ServiceWorld, startServiceWorld, userWithRoles } from './service-fixtures.ts';
+import {
+  call,
+  readLog,
+  rowsOf,
+  type ServiceWorld,
+  startServiceWorld,
+  userWithRoles,
+} from './service-fixtures.ts';
 
 let world: ServiceWorld;
 let env: Record<string, string>;
