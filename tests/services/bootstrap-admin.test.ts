@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceUrl } from '../../core/config.ts';
+import { bootstrapAdmin } from '../../services/auth/bootstrap-admin.ts';
+import type { AuthDatabase } from '../../services/auth/database.ts';
+import { openDatabase } from '../../services/shared/index.ts';
 import { runCli } from '../cli/run-cli.ts';
 import {
   call,
@@ -88,5 +91,28 @@ describe('techmarket services admin create (the first admin)', () => {
     expect(await adminCount()).toBe(1);
     expect(await rowsOf(world.authDb, "select id from users where email = 'other@example.com'")).toEqual([]);
     expect(readLog(world)).not.toContain(password);
+  }, 60_000);
+
+  it('makes one admin when two bootstraps run at once', async () => {
+    // Back to no admin (this scratch database is the test's own), then two bootstraps race.
+    await world.authDb.query(
+      "delete ur from user_roles ur join roles r on r.id = ur.role_id where r.name = 'admin'",
+    );
+    const db = openDatabase<AuthDatabase>(env.AUTH_DB_URL!, 2);
+    try {
+      const policy = { minLength: 10, memoryKib: 19_456, timeCost: 2 };
+      const outcomes = await Promise.all(
+        ['race-a@example.com', 'race-b@example.com'].map((email) =>
+          bootstrapAdmin(db, { email, password: 'race correct horse battery', policy }),
+        ),
+      );
+      expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.created)).toEqual([
+        { created: false, reason: 'admin_exists', existingAdmins: 1 },
+      ]);
+      expect(await adminCount()).toBe(1);
+    } finally {
+      await db.destroy();
+    }
   }, 60_000);
 });
