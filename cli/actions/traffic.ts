@@ -32,8 +32,8 @@ function adminLogin(email: string | undefined): { email: string; password: strin
 
 export async function traffic(flags: TrafficFlags, out: Output): Promise<number> {
   const baseUrl = flags['base-url'] ?? 'https://127.0.0.1';
-  const ca = trustedCertificate(baseUrl, flags.ca);
   const admin = adminLogin(flags['admin-email']);
+  const ca = trustedCertificate(baseUrl, flags.ca);
   const result = await driveTraffic({
     baseUrl,
     customers: flags.customers,

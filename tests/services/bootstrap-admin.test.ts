@@ -47,6 +47,19 @@ describe('techmarket services admin create (the first admin)', () => {
     const none = await runCli(['services', 'admin', 'create', '--email', 'root@example.com'], env);
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain('TECHMARKET_ADMIN_PASSWORD');
+    const badEmail = await runCli(['services', 'admin', 'create', '--email', 'root'], {
+      ...env,
+      TECHMARKET_ADMIN_PASSWORD: 'a long enough password here',
+    });
+    expect(badEmail.code).toBe(2);
+    expect(badEmail.stderr).toContain('--email');
+    // The traffic driver's admin needs the same variable, and says so before doing anything.
+    const traffic = await runCli(
+      ['traffic', '--customers', '1', '--minutes', '1', '--admin-email', 'root@example.com'],
+      env,
+    );
+    expect(traffic.code).toBe(2);
+    expect(traffic.stderr).toContain('TECHMARKET_ADMIN_PASSWORD');
     expect(await adminCount()).toBe(0);
     expect(await rowsOf(world.authDb, 'select id from users')).toEqual([]);
   });
