@@ -55,7 +55,7 @@ function describe(r: TrafficResult): string {
   const rate = r.seconds > 0 ? (r.requests / r.seconds).toFixed(1) : '0';
   return [
     `journeys ${r.journeys}, requests ${r.requests} (${rate} req/s), errors ${r.errors}`,
-    `paid ${r.paidOrders.length}, declined ${r.declined}, refunded ${r.refunded}, discounted ${r.discounted}, reassigned ${r.reassigned}, in ${r.seconds}s`,
+    `paid ${r.paidOrders.length}, declined ${r.declined}, refunded ${r.refunded} (in part ${r.partiallyRefunded}), discounted ${r.discounted}, reassigned ${r.reassigned}, in ${r.seconds}s`,
     ...(r.firstError ? [`first error: ${r.firstError}`] : []),
   ].join('\n');
 }
