@@ -2,8 +2,8 @@ import { describe, expect } from 'vitest';
 import { expectWarehouseEqualsSources } from '../faults/support/invariants.ts';
 import { etlTest } from '../support/fixtures.ts';
 import { rollupDifferences } from '../support/rollup-checks.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
 import { placeOrder, seedSmallShop } from '../support/source-writer.ts';
+import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
 /** The small shop, loaded by a first run. */
 const test = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
@@ -107,17 +107,21 @@ describe('late-arriving dimensions and backfills', () => {
     expect(after[0]).toMatchObject({ region_id: String(shop.regions[1]), etl_run_id: String(summary.runId) });
     // every fact's region is its customer's region in the source
     const sourceRegions = new Map(
-      (await writer.rows<{ id: number; region_id: number }>('orders', 'SELECT id, region_id FROM customers')).map(
-        (c) => [Number(c.id), Number(c.region_id)],
-      ),
+      (
+        await writer.rows<{ id: number; region_id: number }>('orders', 'SELECT id, region_id FROM customers')
+      ).map((c) => [Number(c.id), Number(c.region_id)]),
     );
     const { rows: facts } = await deps.warehouse.query<{ customer_id: string; region_id: string | null }>(
       `select c.customer_id::text, r.region_id::text from dwh.fact_sales f
        join dwh.dim_customer c using (customer_key) left join dwh.dim_region r on r.region_key = f.region_key
        where f.deleted_at is null`,
     );
-    for (const f of facts) expect(Number(f.region_id), `region of customer ${f.customer_id}`).toBe(sourceRegions.get(Number(f.customer_id)));
-    for (const d of await rollupDifferences(deps.warehouse)) expect(d.missingOrWrong.concat(d.extra), d.table).toEqual([]);
+    for (const f of facts)
+      expect(Number(f.region_id), `region of customer ${f.customer_id}`).toBe(
+        sourceRegions.get(Number(f.customer_id)),
+      );
+    for (const d of await rollupDifferences(deps.warehouse))
+      expect(d.missingOrWrong.concat(d.extra), d.table).toEqual([]);
     await expectWarehouseEqualsSources(writer, deps.warehouse);
   });
 
