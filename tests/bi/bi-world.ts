@@ -2,7 +2,7 @@ import { createPool, type Pool } from 'mysql2/promise';
 import { sourceUrl } from '../../core/config.ts';
 import { buildAuth } from '../../services/auth/build.ts';
 import { authSettings } from '../../services/auth/settings.ts';
-import { buildBiService } from '../../services/bi/service.ts';
+import { type BiServiceOverrides, buildBiService } from '../../services/bi/service.ts';
 import { biSettings } from '../../services/bi/settings.ts';
 import { buildGateway } from '../../services/gateway/build.ts';
 import { gatewaySettings } from '../../services/gateway/settings.ts';
@@ -20,11 +20,16 @@ export interface BiWorld {
   gatewayUrl: string;
   /** The page as a browser opens it, through the gateway. */
   pageUrl: string;
+  /** The page's service (its digest dispatcher is `bi.digests`). */
+  bi: Awaited<ReturnType<typeof buildBiService>>;
   authDb: Pool;
   close(): Promise<void>;
 }
 
-export async function startBiWorld(scratch: Scratch): Promise<BiWorld> {
+export async function startBiWorld(
+  scratch: Scratch,
+  options: { biEnv?: Record<string, string>; bi?: BiServiceOverrides } = {},
+): Promise<BiWorld> {
   // Every request comes from 127.0.0.1, and three services share one process on a busy machine: the
   // per-address limits and load shedding would refuse test requests at random.
   const env = {
@@ -43,8 +48,12 @@ export async function startBiWorld(scratch: Scratch): Promise<BiWorld> {
     loadSettings(biSettings, {
       ...env,
       BI_DWH_URL: scratch.config.DWH_URL,
+      AUTH_URL: authUrl,
       AUTH_JWKS_URL: `${authUrl}/.well-known/jwks.json`,
+      DIGEST_POLL_MS: '0',
+      ...options.biEnv,
     }),
+    options.bi,
   );
   const biUrl = await bi.listen({ host: '127.0.0.1', port: 0 });
   const gateway = await buildGateway(
@@ -67,6 +76,7 @@ export async function startBiWorld(scratch: Scratch): Promise<BiWorld> {
     biUrl,
     gatewayUrl,
     pageUrl: `${gatewayUrl}/api/bi/`,
+    bi,
     authDb,
     async close() {
       await gateway.close();
