@@ -80,6 +80,7 @@ describe('watermark pitfalls', () => {
     run,
     shop,
   }) => {
+    expect(deps.tuning).toMatchObject({ pageRows: 997, chunkRows: 101, commitEveryRows: 2_003 });
     const { orderId } = await placeOrder(writer, {
       customerId: shop.customers[0]!,
       employeeId: shop.employees[0]!,
