@@ -196,6 +196,17 @@ describe('the sales-dynamics page in a browser', () => {
       .poll(async () => cents((await page.getAttribute('#totals', 'data-revenue'))!))
       .toBe(cents(await warehouseRevenue(from, to, ['UA-30'])));
 
+    // subscribe to this view (one region) as a weekly e-mail digest
+    await page.selectOption('#subscribe [name=cadence]', 'weekly');
+    await page.click('#subscribe button[type=submit]');
+    await expect.poll(() => page.textContent('#subscribe-status')).toMatch(`Subscribed: ${EMAIL}`);
+    const subscriptions = await fetch(`${baseUrl}/api/subscriptions`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(((await subscriptions.json()) as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({ cadence: 'weekly', regions: ['UA-30'], category: null, email: EMAIL }),
+    ]);
+
     // drill down: month → week → day
     await clickBusiestPoint();
     await page.waitForSelector('#chart[data-grain=week]');

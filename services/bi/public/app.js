@@ -265,6 +265,26 @@ $('#filters').addEventListener('submit', async (event) => {
   await render();
 });
 
+// A digest of the applied filters (regions, category) by e-mail, after each day, week or month; the
+// service checks the view as the user's role and mails the account's own address (docs/bi.md).
+$('#subscribe').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const f = state.filter;
+  const response = await fetch('api/subscriptions', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      cadence: event.target.cadence.value,
+      regions: f.regions,
+      ...(f.category ? { category: Number(f.category) } : {}),
+    }),
+  });
+  const body = await response.json();
+  $('#subscribe-status').textContent = response.ok
+    ? `Subscribed: ${body.email} gets the first digest after ${body.nextPeriod.to}.`
+    : body.message;
+});
+
 async function start() {
   $('#login').hidden = true;
   $('#dashboard').hidden = false;
