@@ -6,6 +6,7 @@ import { redactText } from '../core/redact.ts';
 import { type Command, commandHelp, parseFlags } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { createOutput } from './output.ts';
+import { explainUnmigrated } from './unmigrated-warehouse.ts';
 import { explainUnreachable } from './unreachable-server.ts';
 
 function findCommand(argv: readonly string[]): Command | undefined {
@@ -54,7 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     startLogShipping(settings);
     return (await command.run(flags, createOutput(flags.json))) ?? 0;
   } catch (caught) {
-    const error = explainUnreachableSafely(caught) ?? caught;
+    const error = explainUnreachableSafely(caught) ?? explainUnmigrated(caught) ?? caught;
     const message = redactText(describeError(error));
     if (json) {
       process.stdout.write(`${JSON.stringify({ error: message, kind: (error as Error).name })}\n`);

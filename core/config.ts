@@ -70,6 +70,14 @@ const configSchema = z.object({
     .string()
     .default('techmarket-logs')
     .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/, 'must be lower-case letters, digits and "-"')),
+  /**
+   * Toxiproxy's API (the fault suite's network faults, docs/decisions/0019-toxiproxy.md), default
+   * http://127.0.0.1:8474.
+   */
+  TOXIPROXY_URL: z
+    .string()
+    .default('http://127.0.0.1:8474')
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// URL' })),
   /** Log level, default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -8,6 +8,7 @@ const FLUSH_BYTES = 256 * 1024;
 /** How long a process waits at its end for its last lines to reach the store. */
 const SHUTDOWN_WAIT_MS = 5000;
 
+let shippingConfig: Pick<Config, 'LOG_STORE_URL' | 'LOG_STORE_INDEX'> | undefined;
 let shipping: ReturnType<typeof transport> | undefined;
 /** Settles when the transport's worker thread runs: ending it before then fails with 'end() failed'. */
 let shippingReady: Promise<void> = Promise.resolve();
@@ -21,11 +22,25 @@ export function logIndexPattern(config: Pick<Config, 'LOG_STORE_INDEX'>): string
 /**
  * Ships this process's log lines to the log store (OpenSearch) as well as to stderr, through the
  * maintained pino-opensearch transport in a worker thread, so the process never waits on the store.
+ * The worker thread starts with the first line logged, not here: most short commands log nothing,
+ * and starting and ending the thread would cost them about half a second.
  * A store that does not answer costs one line on stderr, never the process.
  * LOG_STORE_URL=off keeps logs on stderr only.
  */
 export function startLogShipping(config: Pick<Config, 'LOG_STORE_URL' | 'LOG_STORE_INDEX'>): void {
-  if (shipping || config.LOG_STORE_URL === 'off') return;
+  if (shippingConfig || config.LOG_STORE_URL === 'off') return;
+  shippingConfig = config;
+  // Lines logged after stopLogShipping stay on stderr: a transport opened then would never be ended.
+  logStreams.add({
+    level: 'trace',
+    stream: { write: (line: string) => stopping || openTransport(config).write(line) },
+  });
+}
+
+function openTransport(
+  config: Pick<Config, 'LOG_STORE_URL' | 'LOG_STORE_INDEX'>,
+): ReturnType<typeof transport> {
+  if (shipping) return shipping;
   shipping = transport({
     target: 'pino-opensearch',
     options: {
@@ -47,15 +62,15 @@ export function startLogShipping(config: Pick<Config, 'LOG_STORE_URL' | 'LOG_STO
     warned = true;
     process.stderr.write(`techmarket: logs are not reaching ${config.LOG_STORE_URL}: ${error.message}\n`);
   });
-  logStreams.add({ level: 'trace', stream: shipping });
+  return shipping;
 }
 
 /** Sends what is still buffered and waits (up to a few seconds) until the store has it. */
 export async function stopLogShipping(): Promise<void> {
+  stopping = true;
   const stream = shipping;
   if (!stream) return;
   shipping = undefined;
-  stopping = true;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, SHUTDOWN_WAIT_MS);
     stream.once('close', () => {

@@ -1,7 +1,15 @@
 import { TechmarketError } from '../core/errors.ts';
 import { addLogContext, childLogger } from '../core/logger.ts';
 import { readGateSourceTotalsAhead, runQualityGate, type SourceTotalsAhead } from '../dq/index.ts';
-import { beginRun, dropRunBatches, finishRun, holdRunLock, type RunKind } from '../warehouse/index.ts';
+import {
+  beginRun,
+  dropRunBatches,
+  finishedRunsWithBatches,
+  finishRun,
+  holdRunLock,
+  type RunKind,
+} from '../warehouse/index.ts';
+import { explainConnectionLost } from './connection-lost.ts';
 import type { PipelineDeps } from './deps.ts';
 import { mapBounded } from './map-bounded.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
@@ -52,6 +60,12 @@ export async function runPipeline(
   request = { ...request, tables: await onWatermarkPath(deps.warehouse, request.tables) };
   // This connection lives as long as the run: its lock tells other runs this one is alive.
   const lockClient = await deps.warehouse.connect();
+  // Its connection breaking frees the lock: from then on another run may start, so this one must
+  // not commit (checked just before the transform commits).
+  let lockLost: Error | undefined;
+  lockClient.on('error', (error) => {
+    lockLost = error;
+  });
   let runId: number;
   try {
     const began = await beginRun(lockClient, {
@@ -70,7 +84,7 @@ export async function runPipeline(
       'pipeline run began',
     );
     await holdRunLock(lockClient, runId);
-    await dropRunBatches(lockClient, began.abandoned);
+    await dropRunBatches(lockClient, [...began.abandoned, ...(await finishedRunsWithBatches(lockClient))]);
   } catch (error) {
     lockClient.release();
     throw error;
@@ -101,6 +115,9 @@ export async function runPipeline(
       { runId, kind: request.kind, tables: request.tables },
       {
         onStep: progress.step,
+        beforeCommit: async () => {
+          if (lockLost) throw lockLost;
+        },
         onSpareCore: () => {
           if (!firstLoad) return;
           try {
@@ -123,7 +140,9 @@ export async function runPipeline(
     const seconds = (performance.now() - started) / 1000;
     log.info({ seconds: Number(seconds.toFixed(3)) }, 'pipeline run succeeded');
     return { runId, extracts, transform: transformed, seconds };
-  } catch (error) {
+  } catch (caught) {
+    // A connection that broke half-way is named, with what to do, rather than the driver's words.
+    const error = explainConnectionLost(caught) ?? caught;
     const message = error instanceof TechmarketError ? error.message : (error as Error).message;
     log.error({ err: message }, 'pipeline run failed');
     await finishRun(deps.warehouse, runId, message).catch(() => {});

@@ -66,6 +66,7 @@ export {
   dropRunBatches,
   ensureBatch,
   ensureMirror,
+  finishedRunsWithBatches,
   isMirrorEmpty,
   mergeBatch,
   type StagingTableSpec,

@@ -168,6 +168,22 @@ export async function dropBatch(client: pg.ClientBase, batch: string): Promise<v
 }
 
 /**
+ * Runs that finished (succeeded or failed) yet still own batch tables: a run whose warehouse
+ * connection broke records its failure, but its clean-up on the same broken connection fails. No
+ * finished run reads its batches again, so the next run drops them (with the abandoned runs').
+ */
+export async function finishedRunsWithBatches(client: pg.Pool | pg.ClientBase): Promise<number[]> {
+  const { rows } = await client.query<{ run_id: number }>(
+    `select distinct r.run_id::int from pg_tables t
+     join etl.runs r on r.run_id = substring(t.tablename from '__r([0-9]+)$')::bigint
+     where t.schemaname = $1 and t.tablename ~ '^.+__.+__r[0-9]+$' and r.status <> 'running'
+     order by 1`,
+    [STAGING_SCHEMA],
+  );
+  return rows.map((r) => r.run_id);
+}
+
+/**
  * Drops the batch tables runs left behind. Matched by the exact batch name scheme: a table that
  * merely looks like one under LIKE (whose `_` is any character) is left alone.
  */

@@ -27,7 +27,12 @@ import {
   scheduleUnpauseCommand,
 } from './schedule.ts';
 import { seedCommand } from './seed.ts';
-import { servicesStartCommand, servicesStatusCommand, servicesStopCommand } from './services.ts';
+import {
+  servicesAdminCreateCommand,
+  servicesStartCommand,
+  servicesStatusCommand,
+  servicesStopCommand,
+} from './services.ts';
 import { simulateCommand } from './simulate.ts';
 import { trafficCommand } from './traffic.ts';
 import { workerCommand } from './worker.ts';
@@ -47,6 +52,7 @@ export const COMMANDS: readonly Command[] = [
   servicesStartCommand,
   servicesStopCommand,
   servicesStatusCommand,
+  servicesAdminCreateCommand,
   dqRunCommand,
   dqReportCommand,
   dqRulesCommand,

@@ -48,3 +48,28 @@ export const servicesStatusCommand = defineCommand({
     return showServicesStatus(flags, out);
   },
 });
+
+const adminCreateFlags = {
+  email: valueFlag('E', 'the first admin account’s e-mail (required)', z.email('must be an e-mail address')),
+  name: valueFlag('N', 'its full name (default Administrator)', z.string().trim().min(1).max(200).optional()),
+  'password-file': valueFlag(
+    'F',
+    'read the password from the first line of F (`-` for stdin); otherwise TECHMARKET_ADMIN_PASSWORD',
+    z.string().min(1, 'needs a file name, or - for stdin').optional(),
+  ),
+};
+export type ServicesAdminCreateFlags = FlagValues<typeof adminCreateFlags>;
+
+export const servicesAdminCreateCommand = defineCommand({
+  words: ['services', 'admin', 'create'],
+  summary: 'create the first admin account in the auth database (refused once an admin exists)',
+  flags: adminCreateFlags,
+  notes: [
+    'The password never goes on the command line: give --password-file F (or - to pipe it on stdin),',
+    'or set TECHMARKET_ADMIN_PASSWORD. Further admins are made by an admin: PUT /api/auth/users/{id}/roles.',
+  ],
+  async run(flags, out) {
+    const { createFirstAdmin } = await import('../actions/services-admin.ts');
+    return createFirstAdmin(flags, out);
+  },
+});

@@ -1,4 +1,5 @@
 import { baseUrlSchema, customersSchema, minutesSchema } from '../../demo/traffic/options.ts';
+import { z } from 'zod';
 import { defineCommand, type FlagValues, valueFlag } from '../command.ts';
 
 const trafficFlags = {
@@ -8,6 +9,16 @@ const trafficFlags = {
     'U',
     'the shop on 127.0.0.1 (default https://127.0.0.1 through nginx)',
     baseUrlSchema,
+  ),
+  ca: valueFlag(
+    'F',
+    "the certificate to trust for https (default: the one `infra up` made for nginx)",
+    z.string().min(1, 'needs a file name').optional(),
+  ),
+  'admin-email': valueFlag(
+    'E',
+    'an admin to log in as (password from TECHMARKET_ADMIN_PASSWORD): adds discount codes and reassignments',
+    z.email('must be an e-mail address').optional(),
   ),
 };
 export type TrafficFlags = FlagValues<typeof trafficFlags>;

@@ -1,3 +1,4 @@
+import { Agent, fetch } from 'undici';
 import { z } from 'zod';
 
 /** What one traffic run did; `--json` prints it as is. */
@@ -19,17 +20,23 @@ export interface TrafficOptions {
   customers: number;
   minutes: number;
   /**
-   * An admin's access token, when the caller has one: the run then creates a discount code some
-   * customers use, and reassigns some customers to one of `managerIds`. Without it those steps are
-   * skipped, since the API has no other way to make either.
+   * The certificate (PEM) to trust for an https `baseUrl`, e.g. nginx's self-signed one: trusted by
+   * this run's own connections only, never by the rest of the process.
    */
-  staff?: { adminToken: string; managerIds: number[] };
+  ca?: string | Buffer;
+  /**
+   * An admin's login (`techmarket services admin create` makes the first): the run then creates a
+   * discount code some customers use, and reassigns some customers to the active sales managers.
+   * Without it those steps are skipped, since the API has no other way to make either.
+   */
+  admin?: { email: string; password: string };
   /** Called about once a second with the figures so far. */
   progress?: (so: TrafficResult) => void;
 }
 
 const listReply = z.object({ items: z.array(z.object({ id: z.number() }).passthrough()) });
 const loginReply = z.object({ accessToken: z.string() });
+const employeesReply = z.object({ items: z.array(z.object({ id: z.number(), active: z.boolean() })) });
 const orderReply = z.object({ id: z.number(), status: z.string() }).passthrough();
 
 // Mostly the card that succeeds; some declines so the warehouse sees failed payments too.
@@ -51,8 +58,6 @@ export function assertLoopback(baseUrl: string): void {
 /** Runs `customers` journeys, a few at a time, and stops when they are done or the minutes are up. */
 export async function driveTraffic(options: TrafficOptions): Promise<TrafficResult> {
   assertLoopback(options.baseUrl);
-  const started = Date.now();
-  const deadline = started + options.minutes * 60_000;
   const result: TrafficResult = {
     journeys: 0,
     requests: 0,
@@ -64,9 +69,12 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
     reassigned: 0,
     seconds: 0,
   };
+  // Keep-alive connections of this run's own, trusting `ca` when given (and nothing process-wide).
+  const dispatcher = new Agent(options.ca === undefined ? {} : { connect: { ca: options.ca } });
   const call = async (path: string, body?: unknown, token?: string, key?: string) => {
     result.requests += 1;
     const response = await fetch(`${options.baseUrl}${path}`, {
+      dispatcher,
       method: body === undefined ? 'GET' : 'POST',
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -82,6 +90,7 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
   const callPut = async (path: string, body: unknown, token: string) => {
     result.requests += 1;
     const response = await fetch(`${options.baseUrl}${path}`, {
+      dispatcher,
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
@@ -90,12 +99,53 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
     if (response.status >= 500) result.errors += 1;
     return response.status;
   };
+  try {
+    return await driveWith(options, result, call, callPut);
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+type Call = (
+  path: string,
+  body?: unknown,
+  token?: string,
+  key?: string,
+) => Promise<{ status: number; body: unknown }>;
+type CallPut = (path: string, body: unknown, token: string) => Promise<number>;
+
+/** The admin's token and the active sales managers, or undefined when no admin login was given. */
+async function staffOf(
+  admin: TrafficOptions['admin'],
+  call: Call,
+): Promise<{ adminToken: string; managerIds: number[] } | undefined> {
+  if (!admin) return undefined;
+  const login = await call('/api/auth/login', admin);
+  if (login.status !== 200) throw new Error(`admin login ${admin.email}: ${login.status}`);
+  const adminToken = loginReply.parse(login.body).accessToken;
+  const employees = await call('/api/orders/employees', undefined, adminToken);
+  if (employees.status !== 200) throw new Error(`employees: ${employees.status}`);
+  const managerIds = employeesReply
+    .parse(employees.body)
+    .items.filter((e) => e.active)
+    .map((e) => e.id);
+  return { adminToken, managerIds };
+}
+
+async function driveWith(
+  options: TrafficOptions,
+  result: TrafficResult,
+  call: Call,
+  callPut: CallPut,
+): Promise<TrafficResult> {
+  const started = Date.now();
+  const deadline = started + options.minutes * 60_000;
   const tag = started.toString(36);
   const regions = listReply.parse((await call('/api/orders/regions')).body).items;
   const products = listReply.parse((await call('/api/catalog/products')).body).items;
   if (regions.length === 0 || products.length === 0)
     throw new Error('the shop has no regions or no products yet');
-  const staff = options.staff;
+  const staff = await staffOf(options.admin, call);
   const discountCode = `TRAFFIC-${tag.toUpperCase()}`;
   if (staff) {
     const created = await call(

@@ -13,4 +13,5 @@ export const INFRA_PART_NAMES = [
   'prometheus',
   'nginx',
   'opensearch',
+  'toxiproxy',
 ];

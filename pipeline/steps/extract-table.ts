@@ -14,6 +14,7 @@ import {
   type StepDetail,
   startStep,
 } from '../../warehouse/index.ts';
+import { explainConnectionLost } from '../connection-lost.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
 import { effectiveModes } from '../table-modes.ts';
@@ -144,7 +145,8 @@ export async function extractTable(
     // copyIntoBatch has ended its COPY; nothing of the step may still be reading when it fails
     await sourceKeys?.catch(() => {});
     await finishStep(client, input.runId, 'extract', name, {}, (error as Error).message).catch(() => {});
-    throw error;
+    // Here it is known which source a broken connection led to.
+    throw explainConnectionLost(error, table.database) ?? error;
   } finally {
     client.release();
   }

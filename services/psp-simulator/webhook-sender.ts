@@ -14,7 +14,7 @@ export function sendWebhook(
   data: Record<string, unknown>,
   log: { warn(obj: object, msg: string): void },
 ): void {
-  if (url === '') return;
+  if (url === 'off') return;
   const body = JSON.stringify({ id: `evt_${randomUUID()}`, type, createdAt: new Date().toISOString(), data });
   void (async () => {
     for (let attempt = 1; attempt <= 3; attempt++) {

@@ -66,7 +66,8 @@ export async function startShopWorld(
   const psp = await buildPspSimulator(
     loadSettings(pspSettings, {
       ...env,
-      PSP_WEBHOOK_URL: '',
+      // No webhooks: tests that need one send it themselves (an empty value would mean the default).
+      PSP_WEBHOOK_URL: 'off',
       PSP_WEBHOOK_SECRET: WEBHOOK_SECRET,
       PSP_TIMEOUT_CARD_DELAY_MS: '3000',
     }),

@@ -1,22 +1,36 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveTraffic } from '../../demo/traffic/drive.ts';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { ensureParts } from '../infra/ensure-parts.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { type PrivateNginx, startPrivateNginx } from './private-nginx.ts';
 import { rowsOf } from './service-fixtures.ts';
 import { type ShopWorld, startShopWorld, stockTheShop } from './shop-fixtures.ts';
 
 let world: ShopWorld & { closeShop(): Promise<void> };
 let shop: Awaited<ReturnType<typeof stockTheShop>>;
 let deps: PipelineDeps;
+let nginx: PrivateNginx;
 beforeAll(async () => {
+  await ensureParts('nginx');
   world = await startShopWorld();
   shop = await stockTheShop(world, 'traffic');
+  nginx = await startPrivateNginx(world.shopUrl, mkdtempSync(join(tmpdir(), 'techmarket-nginx-')));
   deps = createPipelineDeps(world.scratch.config);
 }, 120_000);
 afterAll(async () => {
   await deps?.close();
+  await nginx?.stop();
   await world?.closeShop();
 });
+
+/** Requests nginx has logged so far: the traffic must all have come through it. */
+function nginxRequests(): number {
+  return readFileSync(nginx.accessLog, 'utf8').split('\n').filter(Boolean).length;
+}
 
 /** yyyymmdd of an instant in the business time zone, as the date dimension keys days. */
 function localDateKey(instant: Date, timeZone: string): number {
@@ -31,13 +45,16 @@ function localDateKey(instant: Date, timeZone: string): number {
   return Number(parts);
 }
 
-describe('traffic through the gateway, then the pipeline', () => {
+describe('traffic through nginx (TLS) and the gateway, then the pipeline', () => {
   it('every paid order placed by the traffic driver is in fact_sales with its net amount, date, customer version and manager', async () => {
+    const requestsBefore = nginxRequests();
     const result = await driveTraffic({
-      baseUrl: world.shopUrl,
+      // As users come: TLS to nginx, trusting only its certificate (nothing process-wide).
+      baseUrl: `https://127.0.0.1:${nginx.httpsPort}`,
+      ca: nginx.certificate,
       customers: 5,
       minutes: 1,
-      staff: { adminToken: shop.admin.accessToken, managerIds: [shop.managerEmployeeId] },
+      admin: { email: 'admin-traffic@example.com', password: shop.admin.password },
     });
     expect(result, JSON.stringify(result)).toMatchObject({
       journeys: 5,
@@ -47,6 +64,7 @@ describe('traffic through the gateway, then the pipeline', () => {
       reassigned: 1,
     });
     expect(result.paidOrders).toHaveLength(4);
+    expect(nginxRequests() - requestsBefore).toBe(result.requests);
 
     await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
 

@@ -1,5 +1,5 @@
 import { onWatermarkPath, qualifiedName } from '../../pipeline/index.ts';
-import { beginRun, dropRunBatches, finishRun } from '../../warehouse/index.ts';
+import { beginRun, dropRunBatches, finishedRunsWithBatches, finishRun } from '../../warehouse/index.ts';
 import {
   type FinishActivityInput,
   finishInputSchema,
@@ -35,7 +35,7 @@ export function createRunActivities(deps: ActivityDeps) {
           workflowId: currentWorkflowId(),
           adoptOpenRunOfWorkflow: true,
         });
-        await dropRunBatches(client, began.abandoned);
+        await dropRunBatches(client, [...began.abandoned, ...(await finishedRunsWithBatches(client))]);
         return {
           runId: began.runId,
           adopted: began.adopted,

@@ -8,6 +8,7 @@ import { postgresPart } from './postgres.ts';
 import { prometheusPart } from './prometheus.ts';
 import { pushgatewayPart } from './pushgateway.ts';
 import { temporalPart } from './temporal.ts';
+import { toxiproxyPart } from './toxiproxy.ts';
 
 /** Every part of the local infrastructure, in start order (dependencies first). */
 export const INFRA_PARTS: readonly InfraPart[] = [
@@ -20,4 +21,5 @@ export const INFRA_PARTS: readonly InfraPart[] = [
   prometheusPart,
   nginxPart,
   opensearchPart,
+  toxiproxyPart,
 ];

@@ -8,6 +8,8 @@ import { isPortOpen } from '../net.ts';
 import type { InfraPart } from '../part.ts';
 
 const NGINX_HOME = join(STATE_DIR, 'nginx');
+/** The self-signed certificate nginx serves: what a local client trusts (as `ca`) to reach it. */
+export const NGINX_CERTIFICATE = join(NGINX_HOME, 'certs', 'tls.crt');
 const HTTPS_PORT = 443;
 const HTTP_PORT = 80;
 /** The gateway's address (DESIGN.md 1); nginx starts without it and answers 502 until it is up. */
