@@ -164,7 +164,8 @@ function renderChart(points) {
               new Date(ts * 1000).toISOString().slice(0, level().grain === 'month' ? 7 : 10),
             ),
         },
-        { scale: 'revenue', values: (_u, v) => v.map((x) => `${Math.round(x / 1000)}k`) },
+        // wide enough for "12500k" (uPlot's 50 px default cut the first digit off)
+        { scale: 'revenue', size: 64, values: (_u, v) => v.map((x) => `${Math.round(x / 1000)}k`) },
         { scale: 'orders', side: 1, grid: { show: false } },
       ],
     },
