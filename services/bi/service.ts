@@ -4,6 +4,7 @@ import { biApp } from './app.ts';
 import { createAuthClient } from './auth-client.ts';
 import { createDigestDispatcher } from './digest-dispatcher.ts';
 import { createDigestPublisher, type DigestPublisher } from './digest-publisher.ts';
+import { startPoller } from './poller.ts';
 import { createSalesRepository } from './sales-repository.ts';
 import type { BiSettings } from './settings.ts';
 import { createSubscriptionsRepository } from './subscriptions-repository.ts';
@@ -63,28 +64,4 @@ export async function buildBiService(settings: BiSettings, overrides: BiServiceO
     now,
   });
   return Object.assign(app, { digests });
-}
-
-/** Runs `pass` every `periodMs` (never two at once); a failed pass is logged and the next one retries. */
-function startPoller(
-  periodMs: number,
-  pass: () => Promise<void>,
-  log: { warn(o: object, msg: string): void },
-) {
-  if (periodMs === 0) return { stop: async () => undefined };
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    running ??= pass()
-      .catch((error: unknown) => log.warn({ err: error }, 'bi digest: the pass failed; the next one retries'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, periodMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
 }
