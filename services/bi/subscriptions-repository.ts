@@ -3,7 +3,7 @@ import { type Cadence, periodDays } from './digest-periods.ts';
 import type { Subscription } from './subscription-schemas.ts';
 
 /**
- * bi.subscriptions (warehouse migration 017), read and written as the page's own login: a user sees
+ * bi.subscriptions (warehouse migration 018), read and written as the page's own login: a user sees
  * and deletes only their own (by the access token's auth user id), which this code enforces, as no
  * BI role has rights on the table.
  */

@@ -81,7 +81,7 @@ $$;
 
 -- Orders of customers completed in place (an inferred member became the real customer, with its
 -- region): their facts keep the customer's key but must take the customer's region_key. The trigger of
--- migration 016 notes those keys; usually there are none, and the scan of the orders by customer runs
+-- migration 017 notes those keys; usually there are none, and the scan of the orders by customer runs
 -- only when a late customer arrived.
 do $$
 begin
