@@ -11,6 +11,8 @@ import { childLogger } from './logger.ts';
 export const FAULT_PAUSE_POINTS = [
   /** A run's load read its extracts and took its fence, and is about to open its transaction. */
   'before-load',
+  /** A run's load holds the load lock inside its transaction, before it writes. */
+  'load-locked',
   /** A run's load transaction committed; the caller (an activity) has not reported yet. */
   'after-load-commit',
   /** The CDC consumer committed a batch and its offsets to the warehouse, not yet to Kafka. */

@@ -111,7 +111,7 @@ describe('techmarket services admin create (the first admin)', () => {
     await world.authDb.query(
       "delete ur from user_roles ur join roles r on r.id = ur.role_id where r.name = 'admin'",
     );
-    const db = openDatabase<AuthDatabase>(env.AUTH_DB_URL!, 2);
+    const db = openDatabase<AuthDatabase>(env.AUTH_DB_URL!, { connectionLimit: 2 });
     try {
       const policy = { minLength: 10, memoryKib: 19_456, timeCost: 2 };
       const outcomes = await Promise.all(
