@@ -147,7 +147,9 @@ try {
     AUTH_JWKS_URL: jwks,
   });
   // The reference: the same code on the same data, without the listing indexes.
-  const referenceCatalogDb = openDatabase(sourceUrl(referenceScratch.config, 'catalog'), { connectionLimit: 1 });
+  const referenceCatalogDb = openDatabase(sourceUrl(referenceScratch.config, 'catalog'), {
+    connectionLimit: 1,
+  });
   await dropListingIndexes(referenceCatalogDb);
   await referenceCatalogDb.destroy();
   const referenceCatalogUrl = await processes.start('catalog', {
