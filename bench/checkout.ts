@@ -152,7 +152,7 @@ try {
 
   // The shop: an admin (the bootstrap operators use), a region, two products.
   const adminPassword = 'bench admin correct horse battery';
-  const authDb = openDatabase<AuthDatabase>(db('auth'), 1);
+  const authDb = openDatabase<AuthDatabase>(db('auth'), { connectionLimit: 1 });
   await bootstrapAdmin(authDb, {
     email: 'admin@bench.example',
     password: adminPassword,
@@ -312,7 +312,8 @@ try {
         notifyP99Ms: round(percentile(notified, 99)),
         loadAverage: loadAverage(),
       });
-      if (measured.firstError) process.stderr.write(`${via} @${rate}/s first error: ${measured.firstError}\n`);
+      if (measured.firstError)
+        process.stderr.write(`${via} @${rate}/s first error: ${measured.firstError}\n`);
     }
   }
   await Promise.all([ordersDb.end(), notificationsDb.end(), client.close()]);

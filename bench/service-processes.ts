@@ -8,7 +8,7 @@ import { freePort } from '../tests/services/private-nginx.ts';
 
 /**
  * Services as separate processes for a benchmark (each its own event loop, as in production), on
- * free ports, logging at warn into `home`. `stopAll` ends the ones this bench started.
+ * free ports, logging at warn (unless `env` says otherwise) into `home`. `stopAll` ends the ones this bench started.
  */
 export { freePort };
 
@@ -27,7 +27,7 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
       const log = openSync(logPath, 'a');
       const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', name, 'server.ts')], {
         cwd: root,
-        env: { ...process.env, ...commonEnv, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
+        env: { ...process.env, LOG_LEVEL: 'warn', ...commonEnv, ...env, PORT: String(port) },
         stdio: ['ignore', log, log],
       });
       children.push(child);

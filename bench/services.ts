@@ -1,12 +1,14 @@
 /**
- * `npm run bench:services [-- --seconds 10 --listing-rate 1000 --login-rates 10,20,40]`: auth,
- * catalog and the gateway as separate processes on scratch databases, a private nginx in front
+ * `npm run bench:services [-- --seconds 10 --listing-rate 1000 --login-rates 10,20,40 --rounds 5]`:
+ * auth, catalog and the gateway as separate processes on scratch databases, a private nginx in front
  * (the same template as the infra part), then autocannon at fixed rates: the catalog listing and
  * login, each through the gateway and through nginx (TLS), printing achieved req/s, p50 and p99.
+ * The listing runs in interleaved rounds (medians side by side) against: a reference catalog and
+ * gateway on a copy of the data without the listing indexes (catalog migration 002), the catalog
+ * straight (the proxy hop's cost), and a catalog and gateway logging every request at info.
  * Nothing touches the demo databases or the shared nginx.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,10 +16,11 @@ import autocannon from 'autocannon';
 import { createPool } from 'mysql2/promise';
 import { z } from 'zod';
 import { sourceUrl } from '../core/config.ts';
-import { REPO_ROOT } from '../core/paths.ts';
-import { waitFor } from '../ops/infra/net.ts';
-import { freePort, startPrivateNginx } from '../tests/services/private-nginx.ts';
+import { down as dropListingIndexes } from '../services/catalog/migrations/002_add_products_listing_indexes.ts';
+import { openDatabase } from '../services/shared/index.ts';
+import { startPrivateNginx } from '../tests/services/private-nginx.ts';
 import { createScratch } from '../tests/support/scratch.ts';
+import { loadAverage, serviceProcesses } from './service-processes.ts';
 
 const argsSchema = z.object({
   seconds: z.coerce.number().int().min(2).max(120).default(10),
@@ -28,6 +31,7 @@ const argsSchema = z.object({
     .transform((t) => t.split(',').map(Number))
     .pipe(z.array(z.number().int().positive()).min(1)),
   products: z.coerce.number().int().min(100).max(100_000).default(5000),
+  rounds: z.coerce.number().int().min(1).max(20).default(5),
 });
 const { values } = parseArgs({
   options: {
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     'listing-rate': { type: 'string' },
     'login-rates': { type: 'string' },
     products: { type: 'string' },
+    rounds: { type: 'string' },
   },
   strict: true,
 });
@@ -46,28 +51,7 @@ if (!parsedArgs.success) {
 }
 const args = parsedArgs.data;
 
-const children: ChildProcess[] = [];
 const home = mkdtempSync(join(tmpdir(), 'techmarket-bench-services-'));
-
-async function startService(name: string, env: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const log = openSync(join(home, `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'services', name, 'server.ts')], {
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', log, log],
-  });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  const up = await waitFor(async () => {
-    try {
-      return (await fetch(`${url}/health`)).ok;
-    } catch {
-      return false;
-    }
-  }, 60);
-  if (!up) throw new Error(`${name} did not start: see ${join(home, `${name}.log`)}`);
-  return url;
-}
 
 interface Figure {
   what: string;
@@ -107,33 +91,9 @@ async function measure(
   };
 }
 
-const scratch = await createScratch();
-try {
-  const common = {
-    JWKS_COOLDOWN_MS: '1000',
-    // One client address drives every request here: the per-address limits would measure themselves.
-    RATE_LIMIT_PER_ADDRESS: '10000000',
-    RATE_LIMIT_PER_ACCOUNT: '10000000',
-    GATEWAY_RATE_LIMIT_PER_MINUTE: '100000000',
-  };
-  const authUrl = await startService('auth', { ...common, AUTH_DB_URL: sourceUrl(scratch.config, 'auth') });
-  const jwks = `${authUrl}/.well-known/jwks.json`;
-  const catalogUrl = await startService('catalog', {
-    ...common,
-    CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'),
-    AUTH_JWKS_URL: jwks,
-  });
-  const gatewayUrl = await startService('gateway', {
-    ...common,
-    AUTH_URL: authUrl,
-    CATALOG_URL: catalogUrl,
-    AUTH_JWKS_URL: jwks,
-  });
-  const nginx = await startPrivateNginx(gatewayUrl, join(home, 'nginx'));
-  const nginxUrl = `https://127.0.0.1:${nginx.httpsPort}`;
-
-  // A catalog of a realistic size, written straight into the scratch database.
-  const catalogDb = createPool({ uri: sourceUrl(scratch.config, 'catalog'), connectionLimit: 1 });
+/** A catalog of a realistic size, written straight into a scratch catalog database. */
+async function fillCatalog(url: string): Promise<void> {
+  const catalogDb = createPool({ uri: url, connectionLimit: 1 });
   for (let c = 1; c <= 20; c++) {
     await catalogDb.query('insert into categories (id, parent_id, name, slug) values (?, ?, ?, ?)', [
       c,
@@ -153,7 +113,73 @@ try {
       rows.slice(i, i + 1000),
     ]);
   }
+  await catalogDb.query('analyze table categories, products');
   await catalogDb.end();
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+};
+
+const scratch = await createScratch();
+const referenceScratch = await createScratch();
+const common = {
+  JWKS_COOLDOWN_MS: '1000',
+  // One client address drives every request here: the per-address limits would measure themselves.
+  RATE_LIMIT_PER_ADDRESS: '10000000',
+  RATE_LIMIT_PER_ACCOUNT: '10000000',
+  GATEWAY_RATE_LIMIT_PER_MINUTE: '100000000',
+  LOG_STORE_URL: 'off',
+};
+const processes = serviceProcesses(home, common);
+let stopNginx: (() => Promise<void>) | undefined;
+try {
+  const authUrl = await processes.start('auth', { AUTH_DB_URL: sourceUrl(scratch.config, 'auth') });
+  const jwks = `${authUrl}/.well-known/jwks.json`;
+  const catalogUrl = await processes.start('catalog', {
+    CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'),
+    AUTH_JWKS_URL: jwks,
+  });
+  const gatewayUrl = await processes.start('gateway', {
+    AUTH_URL: authUrl,
+    CATALOG_URL: catalogUrl,
+    AUTH_JWKS_URL: jwks,
+  });
+  // The reference: the same code on the same data, without the listing indexes.
+  const referenceCatalogDb = openDatabase(sourceUrl(referenceScratch.config, 'catalog'), {
+    connectionLimit: 1,
+  });
+  await dropListingIndexes(referenceCatalogDb);
+  await referenceCatalogDb.destroy();
+  const referenceCatalogUrl = await processes.start('catalog', {
+    CATALOG_DB_URL: sourceUrl(referenceScratch.config, 'catalog'),
+    AUTH_JWKS_URL: jwks,
+  });
+  const referenceGatewayUrl = await processes.start('gateway', {
+    AUTH_URL: authUrl,
+    CATALOG_URL: referenceCatalogUrl,
+    AUTH_JWKS_URL: jwks,
+  });
+  // What the proxy hop costs (catalog straight), and what logging every request costs (at info, as
+  // services run by default, with the log store off as here: stdout only).
+  const infoLogging = { LOG_LEVEL: 'info' };
+  const loggingCatalogUrl = await processes.start('catalog', {
+    ...infoLogging,
+    CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'),
+    AUTH_JWKS_URL: jwks,
+  });
+  const loggingGatewayUrl = await processes.start('gateway', {
+    ...infoLogging,
+    AUTH_URL: authUrl,
+    CATALOG_URL: loggingCatalogUrl,
+    AUTH_JWKS_URL: jwks,
+  });
+  const nginx = await startPrivateNginx(gatewayUrl, join(home, 'nginx'));
+  stopNginx = nginx.stop;
+  const nginxUrl = `https://127.0.0.1:${nginx.httpsPort}`;
+  await fillCatalog(sourceUrl(scratch.config, 'catalog'));
+  await fillCatalog(sourceUrl(referenceScratch.config, 'catalog'));
   const login = JSON.stringify({ email: 'bench@example.com', password: 'bench correct horse battery' });
   await fetch(`${authUrl}/register`, {
     method: 'POST',
@@ -163,12 +189,33 @@ try {
 
   const listing = '/api/catalog/products?limit=20&sort=price&categoryId=2';
   const figures: Figure[] = [];
-  for (const [via, base] of [
-    ['gateway', gatewayUrl],
-    ['nginx (TLS)', nginxUrl],
-  ] as const) {
-    await measure('warm-up', via, `${base}${listing}`, 200);
-    figures.push(await measure('catalog listing', via, `${base}${listing}`, args['listing-rate']));
+  const sides = [
+    ['gateway, no listing indexes (reference)', referenceGatewayUrl, listing],
+    ['catalog directly (no gateway)', catalogUrl, listing.replace('/api/catalog', '')],
+    ['gateway', gatewayUrl, listing],
+    ['gateway, both logging at info', loggingGatewayUrl, listing],
+    ['nginx (TLS)', nginxUrl, listing],
+  ] as const;
+  for (const [via, base, path] of sides) await measure('warm-up', via, `${base}${path}`, 200);
+  // Interleaved rounds: drift in the machine's load hits every side alike; medians per side.
+  const rounds = new Map<string, Figure[]>();
+  for (let round = 0; round < args.rounds; round++) {
+    for (const [via, base, path] of sides) {
+      const figure = await measure('catalog listing', via, `${base}${path}`, args['listing-rate']);
+      rounds.set(via, [...(rounds.get(via) ?? []), figure]);
+    }
+  }
+  for (const [via, measured] of rounds) {
+    figures.push({
+      what: 'catalog listing',
+      via,
+      targetRate: args['listing-rate'],
+      achievedRate: median(measured.map((f) => f.achievedRate)),
+      p50Ms: median(measured.map((f) => f.p50Ms)),
+      p99Ms: median(measured.map((f) => f.p99Ms)),
+      non2xx: measured.reduce((n, f) => n + f.non2xx, 0),
+      errors: measured.reduce((n, f) => n + f.errors, 0),
+    });
   }
   for (const [via, base] of [
     ['gateway', gatewayUrl],
@@ -180,19 +227,19 @@ try {
       );
     }
   }
-  await nginx.stop();
   process.stdout.write(
-    `${JSON.stringify({ seconds: args.seconds, products: args.products, figures }, null, 2)}\n` +
+    `${JSON.stringify({ seconds: args.seconds, rounds: args.rounds, products: args.products, loadAverage: loadAverage(), figures }, null, 2)}\n` +
       figures
         .map(
           (f) =>
-            `${f.what.padEnd(16)} via ${f.via.padEnd(12)} target ${String(f.targetRate).padStart(5)}/s  achieved ${String(f.achievedRate).padStart(5)}/s  p50 ${String(f.p50Ms).padStart(4)} ms  p99 ${String(f.p99Ms).padStart(5)} ms  non-2xx ${f.non2xx}  errors ${f.errors}`,
+            `${f.what.padEnd(16)} via ${f.via.padEnd(40)} target ${String(f.targetRate).padStart(5)}/s  achieved ${String(f.achievedRate).padStart(5)}/s  p50 ${String(f.p50Ms).padStart(4)} ms  p99 ${String(f.p99Ms).padStart(5)} ms  non-2xx ${f.non2xx}  errors ${f.errors}`,
         )
         .join('\n') +
       '\n',
   );
 } finally {
-  for (const child of children) child.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await stopNginx?.();
+  await processes.stopAll();
   await scratch.drop();
+  await referenceScratch.drop();
 }

@@ -6,11 +6,11 @@ import {
   dropRunBatches,
   finishedRunsWithBatches,
   finishRun,
-  holdRunLock,
   type RunKind,
 } from '../warehouse/index.ts';
 import { explainConnectionLost } from './connection-lost.ts';
 import type { PipelineDeps } from './deps.ts';
+import { explainDiskFull } from './disk-full.ts';
 import { mapBounded } from './map-bounded.ts';
 import { qualifiedName, type SourceTable } from './source-tables.ts';
 import { type ExtractTableResult, extractTable } from './steps/extract-table.ts';
@@ -75,6 +75,7 @@ export async function runPipeline(
       windowFrom: request.windowFrom,
       windowTo: request.windowTo,
       workflowId: request.workflowId,
+      holdRunLock: true,
     });
     runId = began.runId;
     // Every line of this run, from any step, carries its id (techmarket logs --run).
@@ -83,10 +84,10 @@ export async function runPipeline(
       { kind: request.kind, tables: request.tables.length, trigger: request.trigger },
       'pipeline run began',
     );
-    await holdRunLock(lockClient, runId);
     await dropRunBatches(lockClient, [...began.abandoned, ...(await finishedRunsWithBatches(lockClient))]);
   } catch (error) {
-    lockClient.release();
+    // Destroyed, not pooled: the session may hold the run lock already.
+    lockClient.release(true);
     throw error;
   }
   try {
@@ -141,8 +142,9 @@ export async function runPipeline(
     log.info({ seconds: Number(seconds.toFixed(3)) }, 'pipeline run succeeded');
     return { runId, extracts, transform: transformed, seconds };
   } catch (caught) {
-    // A connection that broke half-way is named, with what to do, rather than the driver's words.
-    const error = explainConnectionLost(caught) ?? caught;
+    // A connection that broke half-way, or a full disk, is named with what to do, rather than in the
+    // driver's words.
+    const error = explainConnectionLost(caught) ?? explainDiskFull(caught) ?? caught;
     const message = error instanceof TechmarketError ? error.message : (error as Error).message;
     log.error({ err: message }, 'pipeline run failed');
     await finishRun(deps.warehouse, runId, message).catch(() => {});

@@ -38,6 +38,13 @@ export {
   scanKeyRanges,
   stopKeyRangeTracking,
 } from './key-range-tracking.ts';
+export {
+  checkLoadAttempt,
+  commitLoadAttempt,
+  type LoadAttempt,
+  LoadSupersededError,
+  takeLoadAttempt,
+} from './load-fence.ts';
 export { migrateWarehouse, type WarehouseMigrationOutcome } from './migrator.ts';
 export {
   countFrom,

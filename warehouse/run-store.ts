@@ -74,6 +74,65 @@ async function runLockFree(client: pg.ClientBase, runId: number): Promise<boolea
   return free;
 }
 
+/** A run recorded 'running' whose process is still alive. */
+interface OpenRun {
+  run_id: number;
+  kind: RunKind;
+  trigger: string;
+  heartbeat_at: string;
+}
+
+/**
+ * Sorts the runs recorded 'running' into alive ones and abandoned ones (their process is gone). A run
+ * is alive while its process holds its run lock, or (for runs driven by Temporal, whose activities may
+ * move between workers) while it heartbeats within RUN_STALE_AFTER_SECONDS. In a transaction.
+ */
+async function judgeOpenRuns(client: pg.ClientBase): Promise<{ alive: OpenRun[]; abandoned: number[] }> {
+  const { rows: running } = await client.query<OpenRun & { fresh: boolean }>(
+    `select run_id::int, kind, trigger, heartbeat_at::text,
+            heartbeat_at > now() - make_interval(secs => $1) as fresh
+     from etl.runs where status = 'running' order by run_id`,
+    [RUN_STALE_AFTER_SECONDS],
+  );
+  const alive: OpenRun[] = [];
+  const abandoned: number[] = [];
+  for (const { fresh, ...other } of running) {
+    if ((other.trigger === 'temporal' && fresh) || !(await runLockFree(client, other.run_id))) {
+      alive.push(other);
+    } else {
+      abandoned.push(other.run_id);
+    }
+  }
+  return { alive, abandoned };
+}
+
+/** What an operator refused because of a live run should do. */
+function waitHint(other: OpenRun): string {
+  return other.trigger === 'temporal'
+    ? `follow it in the Temporal UI, or wait: a run that stops heartbeating is reclaimed after ${RUN_STALE_AFTER_SECONDS}s (last: ${other.heartbeat_at})`
+    : 'wait for it to finish (techmarket etl status)';
+}
+
+/**
+ * Forgets a table's watermark (`etl reset`), refused while any run is alive: a run in progress would
+ * write the watermark it read back when it commits, undoing the reset without a word. Holds the
+ * pipeline lock meanwhile, so a run starting at the same moment waits for the reset to commit.
+ */
+export async function resetWatermarkWhileNoRun(client: pg.ClientBase, sourceTable: string): Promise<boolean> {
+  return inTransaction(client, async () => {
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [PIPELINE_LOCK]);
+    const [other] = (await judgeOpenRuns(client)).alive;
+    if (other) {
+      throw new RunInProgressError(
+        `cannot reset ${sourceTable}: run ${other.run_id} (${other.kind}, started by ${other.trigger}) is in progress`,
+        { hint: `${waitHint(other)}, then reset again` },
+      );
+    }
+    const result = await client.query('delete from etl.watermarks where source_table = $1', [sourceTable]);
+    return (result.rowCount ?? 0) > 0;
+  });
+}
+
 export interface BeganRun {
   runId: number;
   /** Runs found dead and marked failed; their leftovers can be dropped. */
@@ -103,6 +162,12 @@ export async function beginRun(
      * an open run with that id has no other owner.
      */
     adoptOpenRunOfWorkflow?: boolean;
+    /**
+     * Hold the run's liveness lock on this session from before the run is visible (in-process runs;
+     * default false). Taken after the commit instead, another run's beginRun could probe the lock in
+     * between, find it free and take this live run for abandoned.
+     */
+    holdRunLock?: boolean;
   },
 ): Promise<BeganRun> {
   return inTransaction(client, async () => {
@@ -119,43 +184,22 @@ export async function beginRun(
         return { runId: open[0].run_id, abandoned: [], adopted: true };
       }
     }
-    const { rows: running } = await client.query<{
-      run_id: number;
-      kind: RunKind;
-      trigger: string;
-      heartbeat_at: string;
-      fresh: boolean;
-    }>(
-      `select run_id::int, kind, trigger, heartbeat_at::text,
-              heartbeat_at > now() - make_interval(secs => $1) as fresh
-       from etl.runs where status = 'running' order by run_id`,
-      [RUN_STALE_AFTER_SECONDS],
-    );
-    const abandoned: number[] = [];
-    for (const other of running) {
-      const alive =
-        (other.trigger === 'temporal' && other.fresh) || !(await runLockFree(client, other.run_id));
-      if (!alive) {
-        abandoned.push(other.run_id);
-        continue;
-      }
+    const { alive, abandoned } = await judgeOpenRuns(client);
+    for (const other of alive) {
       if (run.kind === 'incremental' && other.kind === 'incremental') {
         throw new RunInProgressError(
           `run ${other.run_id} (started by ${other.trigger}) is in progress; two runs never overlap`,
-          {
-            hint:
-              other.trigger === 'temporal'
-                ? `follow it in the Temporal UI, or wait: a run that stops heartbeating is reclaimed after ${RUN_STALE_AFTER_SECONDS}s (last: ${other.heartbeat_at})`
-                : 'wait for it to finish (techmarket etl status)',
-          },
+          { hint: waitHint(other) },
         );
       }
     }
     if (abandoned.length > 0) {
+      // Only if still open: a run that finished (and released its lock) after it was listed above
+      // is not abandoned, and its 'succeeded' must not be overwritten.
       await client.query(
         `update etl.runs set status = 'failed', finished_at = now(),
            error = 'abandoned: its process stopped before the run finished; the next run repeated its work'
-         where run_id = any($1::bigint[])`,
+         where run_id = any($1::bigint[]) and status = 'running'`,
         [abandoned],
       );
     }
@@ -171,7 +215,10 @@ export async function beginRun(
         run.workflowId ?? null,
       ],
     );
-    return { runId: Number(rows[0]!.run_id), abandoned, adopted: false };
+    const runId = Number(rows[0]!.run_id);
+    // A session lock: it outlives this transaction's commit, for as long as the session runs the run.
+    if (run.holdRunLock) await holdRunLock(client, runId);
+    return { runId, abandoned, adopted: false };
   });
 }
 

@@ -12,6 +12,8 @@ export interface PipelineFigures {
   extractSeconds: number;
   /** Highest resident set size of the process, in MiB. */
   peakRssMiB: number;
+  /** Where a run's time after the extract goes: the fact model, the rollups model, the DQ gate. */
+  phases: { factSeconds: number; rollupSeconds: number; gateSeconds: number };
 }
 
 /** Peak RSS so far of a live process (VmHWM), in KiB; 0 once it is gone. */
@@ -60,6 +62,18 @@ export async function runPipelineChild(
      from etl.run_steps where run_id = $1 and step = 'extract'`,
     [summary.runId],
   );
+  const { rows: phases } = await db.query<PipelineFigures['phases']>(
+    `select
+       coalesce((select duration_ms from etl.run_steps
+                 where run_id = $1 and step = 'transform' and target = 'fact_sales'), 0) / 1000.0
+         as "factSeconds",
+       coalesce((select duration_ms from etl.run_steps
+                 where run_id = $1 and step = 'transform' and target = 'agg_sales_daily'), 0) / 1000.0
+         as "rollupSeconds",
+       coalesce((select extract(epoch from max(checked_at) - min(checked_at)) from dq.results
+                 where etl_run_id = $1), 0)::float as "gateSeconds"`,
+    [summary.runId],
+  );
   await db.end();
   return {
     runId: summary.runId,
@@ -67,5 +81,10 @@ export async function runPipelineChild(
     seconds: summary.seconds,
     extractSeconds: rows[0].seconds,
     peakRssMiB: peak / 1024,
+    phases: {
+      factSeconds: Number(phases[0]!.factSeconds),
+      rollupSeconds: Number(phases[0]!.rollupSeconds),
+      gateSeconds: Number(phases[0]!.gateSeconds),
+    },
   };
 }

@@ -7,7 +7,7 @@ import {
   runPipeline,
   selectSourceTables,
 } from '../../pipeline/index.ts';
-import { resetWatermark } from '../../warehouse/index.ts';
+import { resetWatermarkWhileNoRun } from '../../warehouse/index.ts';
 import type { EtlResetFlags, EtlStatusFlags } from '../commands/etl.ts';
 import type { Output } from '../output.ts';
 import { describeRun, progressReporter } from './etl-run-output.ts';
@@ -55,8 +55,9 @@ export async function showStatus(flags: EtlStatusFlags, out: Output): Promise<nu
 export async function resetTable(flags: EtlResetFlags, out: Output): Promise<number> {
   const [table] = selectSourceTables([flags.table]);
   const deps = createPipelineDeps(config());
+  const client = await deps.warehouse.connect();
   try {
-    const existed = await resetWatermark(deps.warehouse, qualifiedName(table!));
+    const existed = await resetWatermarkWhileNoRun(client, qualifiedName(table!));
     out.result({ table: qualifiedName(table!), reset: existed }, () =>
       existed
         ? `watermark of ${qualifiedName(table!)} removed: the next run reads it in full`
@@ -64,6 +65,7 @@ export async function resetTable(flags: EtlResetFlags, out: Output): Promise<num
     );
     return 0;
   } finally {
+    client.release();
     await deps.close();
   }
 }

@@ -40,7 +40,10 @@ export async function createFirstAdmin(flags: ServicesAdminCreateFlags, out: Out
   const password = readPassword(flags['password-file']);
   // The same settings auth runs with: its database, its argon2 cost and its password policy.
   const settings = loadSettings(authSettings, process.env);
-  const db = openDatabase<AuthDatabase>(settings.AUTH_DB_URL, 1);
+  const db = openDatabase<AuthDatabase>(settings.AUTH_DB_URL, {
+    connectionLimit: 1,
+    acquireTimeoutMs: settings.DB_ACQUIRE_TIMEOUT_MS,
+  });
   try {
     const outcome = await bootstrapAdmin(db, {
       email: flags.email,

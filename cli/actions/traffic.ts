@@ -32,8 +32,8 @@ function adminLogin(email: string | undefined): { email: string; password: strin
 
 export async function traffic(flags: TrafficFlags, out: Output): Promise<number> {
   const baseUrl = flags['base-url'] ?? 'https://127.0.0.1';
-  const ca = trustedCertificate(baseUrl, flags.ca);
   const admin = adminLogin(flags['admin-email']);
+  const ca = trustedCertificate(baseUrl, flags.ca);
   const result = await driveTraffic({
     baseUrl,
     customers: flags.customers,
@@ -55,7 +55,7 @@ function describe(r: TrafficResult): string {
   const rate = r.seconds > 0 ? (r.requests / r.seconds).toFixed(1) : '0';
   return [
     `journeys ${r.journeys}, requests ${r.requests} (${rate} req/s), errors ${r.errors}`,
-    `paid ${r.paidOrders.length}, declined ${r.declined}, refunded ${r.refunded}, discounted ${r.discounted}, reassigned ${r.reassigned}, in ${r.seconds}s`,
+    `paid ${r.paidOrders.length}, declined ${r.declined}, refunded ${r.refunded} (in part ${r.partiallyRefunded}), discounted ${r.discounted}, reassigned ${r.reassigned}, in ${r.seconds}s`,
     ...(r.firstError ? [`first error: ${r.firstError}`] : []),
   ].join('\n');
 }

@@ -50,7 +50,16 @@ export const servicesStatusCommand = defineCommand({
 });
 
 const adminCreateFlags = {
-  email: valueFlag('E', 'the first admin account’s e-mail (required)', z.email('must be an e-mail address')),
+  email: valueFlag(
+    'E',
+    'the first admin account’s e-mail (required)',
+    z.email({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'is required (e.g. --email admin@example.com)'
+          : 'must be an e-mail address',
+    }),
+  ),
   name: valueFlag('N', 'its full name (default Administrator)', z.string().trim().min(1).max(200).optional()),
   'password-file': valueFlag(
     'F',

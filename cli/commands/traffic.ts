@@ -1,5 +1,5 @@
-import { baseUrlSchema, customersSchema, minutesSchema } from '../../demo/traffic/options.ts';
 import { z } from 'zod';
+import { baseUrlSchema, customersSchema, minutesSchema } from '../../demo/traffic/options.ts';
 import { defineCommand, type FlagValues, valueFlag } from '../command.ts';
 
 const trafficFlags = {
@@ -12,7 +12,7 @@ const trafficFlags = {
   ),
   ca: valueFlag(
     'F',
-    "the certificate to trust for https (default: the one `infra up` made for nginx)",
+    'the certificate to trust for https (default: the one `infra up` made for nginx)',
     z.string().min(1, 'needs a file name').optional(),
   ),
   'admin-email': valueFlag(

@@ -1,4 +1,5 @@
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { faultPause } from '../../core/fault-pause.ts';
 
 /**
  * Reads Debezium change topics in micro-batches and hands each batch to `apply`, which must make it
@@ -102,11 +103,13 @@ export async function startDebeziumConsumer(
           await options.apply(batch);
           break;
         } catch (error) {
-          options.onApplyError(error as Error);
+          options.onApplyError(batchFailure(batch, error as Error));
           if (stopping) throw error;
           await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
         }
       }
+      // The fault suite kills the consumer here: the warehouse has the batch, Kafka's hint lags.
+      faultPause('cdc-after-warehouse-commit');
       const hint = new Map<string, { topic: string; partition: number; offset: string }>();
       for (const m of batch) {
         hint.set(`${m.topic}:${m.partition}`, {
@@ -159,6 +162,25 @@ export async function startDebeziumConsumer(
       await consumer.disconnect();
     },
   };
+}
+
+/**
+ * A failed batch's error with where the batch is, so `cdc status` and the logs say which messages
+ * hold the stream up: per partition the first and last offset.
+ */
+export function batchFailure(batch: readonly CdcMessage[], error: Error): Error {
+  const ranges = new Map<string, { first: bigint; last: bigint }>();
+  for (const m of batch) {
+    const key = `${m.topic} partition ${m.partition}`;
+    const range = ranges.get(key);
+    if (!range) ranges.set(key, { first: m.offset, last: m.offset });
+    else range.last = m.offset;
+  }
+  const where = [...ranges].map(([key, r]) => `${key} offsets ${r.first}–${r.last}`).join(', ');
+  return new Error(
+    `cannot apply ${batch.length} messages (${where}): ${error.message}; retried every second, nothing after them is applied meanwhile — fix the cause (techmarket cdc status shows this error)`,
+    { cause: error },
+  );
 }
 
 /** Sends undecodable messages to the dead-letter topic with where they came from and why. */

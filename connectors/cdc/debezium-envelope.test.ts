@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type CdcTableShape, decodeChange, microsToUtcText } from './debezium-envelope.ts';
+import {
+  type CdcTableShape,
+  decodeChange,
+  microsToUtcText,
+  UndecodableChangeError,
+} from './debezium-envelope.ts';
 
 const SHAPE: CdcTableShape = {
   primaryKey: 'id',
@@ -21,7 +26,7 @@ const ROW = {
   id: 42,
   updated_at: 1_733_380_000_123_456,
   quantity: '3',
-  unit_price: '12345678901.99',
+  unit_price: '1234567890.99',
   note: 'tab\there',
   active: 1,
   attributes: { colour: 'red' },
@@ -36,7 +41,7 @@ describe('decodeChange', () => {
         '42',
         '2024-12-05 06:26:40.123456',
         '3',
-        '12345678901.99',
+        '1234567890.99',
         'tab\\there',
         't',
         '{"colour":"red"}',
@@ -58,7 +63,10 @@ describe('decodeChange', () => {
 
   it('names the column and the value that cannot be decoded', () => {
     const bad: [Record<string, unknown>, string][] = [
-      [{ unit_price: 12.5 }, 'unit_price: must be an exact decimal string (got 12.5)'],
+      [
+        { unit_price: 12.5 },
+        'unit_price: must be an exact decimal string of at most 10 digits before the point and 2 after (got 12.5)',
+      ],
       [{ quantity: 1.5 }, 'quantity: expected an integer, got number (got 1.5)'],
       [{ updated_at: '2024-12-05' }, 'updated_at: expected an integer, got string (got "2024-12-05")'],
       [{ active: 'yes' }, 'active: expected a boolean, got string (got "yes")'],
@@ -82,5 +90,27 @@ describe('decodeChange', () => {
     );
     expect(decodeChange(deleted, SHAPE)).toMatchObject({ kind: 'delete', key: '42' });
     expect(decodeChange(null, SHAPE)).toEqual({ kind: 'tombstone' });
+  });
+
+  it.each([
+    [{ unit_price: '12345678901.00' }, /^unit_price: must be an exact decimal string of at most 10 digits/],
+    [{ unit_price: '1.005' }, /^unit_price: must be an exact decimal/],
+    [{ quantity: 2 ** 31 }, /^quantity: must fit an integer/],
+    [{ quantity: -(2 ** 31) - 1 }, /^quantity: must fit an integer/],
+    [{ id: '9223372036854775808' }, /^id: must fit a bigint/],
+    [{ note: 'a\u0000b' }, /^note: must not contain a NUL character/],
+  ])('refuses %j, which the warehouse would refuse, as undecodable', (change, reason) => {
+    expect(() => decodeChange(event({ ...ROW, ...change }), SHAPE)).toThrow(UndecodableChangeError);
+    expect(() => decodeChange(event({ ...ROW, ...change }), SHAPE)).toThrow(reason);
+  });
+
+  it('keeps the extremes the warehouse holds', () => {
+    const extremes = { id: '9223372036854775807', quantity: -(2 ** 31), unit_price: '-9999999999.99' };
+    const decoded = decodeChange(event({ ...ROW, ...extremes }), SHAPE);
+    expect(decoded.kind === 'upsert' && [decoded.key, decoded.fields[2], decoded.fields[3]]).toEqual([
+      '9223372036854775807',
+      '-2147483648',
+      '-9999999999.99',
+    ]);
   });
 });

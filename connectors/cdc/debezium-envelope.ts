@@ -73,30 +73,53 @@ export class UndecodableChangeError extends Error {}
 type FieldDecoder = (raw: unknown) => { text: string } | { reason: string };
 
 const INTEGER = /^-?\d+$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
+/** DECIMAL(12,2) in the sources and numeric(12,2) in the warehouse. */
+const DECIMAL = /^-?\d{1,10}(\.\d{1,2})?$/;
 const describe = (raw: unknown) => (Array.isArray(raw) ? 'array' : raw === null ? 'null' : typeof raw);
 
-const integerText: FieldDecoder = (raw) =>
-  typeof raw === 'number' && Number.isInteger(raw)
-    ? { text: String(raw) }
-    : typeof raw === 'string' && INTEGER.test(raw)
-      ? { text: raw }
-      : { reason: `expected an integer, got ${describe(raw)}` };
+/*
+ * Each kind accepts only what its warehouse column holds: a value PostgreSQL would refuse must be
+ * dead-lettered here, one message, rather than fail its whole batch at COPY again and again (the
+ * consumer retries a failed batch until it applies, and nothing after it moves meanwhile).
+ */
+const BIGINT_MAX = 2n ** 63n - 1n;
+const INTEGER_MAX = 2n ** 31n - 1n;
+
+/** An integer within ±max; BigInt only for the rare text beyond a safe number's digits. */
+const integerWithin =
+  (max: bigint, name: string): FieldDecoder =>
+  (raw) => {
+    let text: string;
+    if (typeof raw === 'number' && Number.isInteger(raw)) text = String(raw);
+    else if (typeof raw === 'string' && INTEGER.test(raw)) text = raw;
+    else return { reason: `expected an integer, got ${describe(raw)}` };
+    const fits =
+      typeof raw === 'number' && Number.isSafeInteger(raw)
+        ? raw <= Number(max) && raw >= -Number(max) - 1
+        : BigInt(text) <= max && BigInt(text) >= -max - 1n;
+    return fits ? { text } : { reason: `must fit ${name}` };
+  };
+
+const bigintText = integerWithin(BIGINT_MAX, 'a bigint');
 
 const FIELD_DECODERS: Record<CdcColumnKind, FieldDecoder> = {
-  bigint: integerText,
-  integer: integerText,
+  bigint: bigintText,
+  integer: integerWithin(INTEGER_MAX, 'an integer'),
   decimal: (raw) =>
     typeof raw === 'string' && DECIMAL.test(raw)
       ? { text: raw }
-      : { reason: 'must be an exact decimal string' },
+      : { reason: 'must be an exact decimal string of at most 10 digits before the point and 2 after' },
   datetime: (raw) => {
     if (typeof raw === 'number' && Number.isSafeInteger(raw)) return { text: microsToUtcText(raw) };
-    const micros = integerText(raw);
+    const micros = bigintText(raw);
     return 'text' in micros ? { text: microsToUtcText(BigInt(micros.text)) } : micros;
   },
   text: (raw) =>
-    typeof raw === 'string' ? { text: raw } : { reason: `expected string, got ${describe(raw)}` },
+    typeof raw !== 'string'
+      ? { reason: `expected string, got ${describe(raw)}` }
+      : raw.includes('\u0000') // PostgreSQL text cannot hold a NUL character
+        ? { reason: 'must not contain a NUL character' }
+        : { text: raw },
   boolean: (raw) =>
     raw === true || raw === 1
       ? { text: 't' }
@@ -191,7 +214,7 @@ export function decodeChange(value: Buffer | null, shape: CdcTableShape): Decode
   const binlog: BinlogPosition = { file: event.source.file, pos: event.source.pos, gtid: event.source.gtid };
   if (event.op === 'd') {
     if (!event.before) throw new UndecodableChangeError('delete without before');
-    const key = integerText(event.before[shape.primaryKey]);
+    const key = bigintText(event.before[shape.primaryKey]);
     if ('reason' in key)
       throw new UndecodableChangeError(`${shape.primaryKey}: missing or not an integer in before`);
     return { kind: 'delete', key: key.text, sourceTsMs: event.source.ts_ms, binlog };

@@ -195,9 +195,20 @@ function streamQueryAsCopyText(
   chunkRows: number,
   onChunk: (chunk: CopyTextChunk, last: { cursor: string; key: string }) => Promise<void>,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // The callback-style core connection streams rows without buffering the result set.
-    const core = (connection as unknown as { connection: CoreConnection }).connection;
+  // The callback-style core connection streams rows without buffering the result set.
+  const core = (connection as unknown as { connection: CoreConnection }).connection;
+  let onConnectionError: ((error: Error) => void) | undefined;
+  return new Promise<void>((resolve, reject) => {
+    let pending: Promise<void> = Promise.resolve();
+    let failed = false;
+    // A connection that already broke (reset while idle between two queries) reports a query given
+    // to it on the connection, not on the query command, which then never ends: heard here, or the
+    // extract would wait forever (found with a Toxiproxy reset_peer, tests/faults/).
+    onConnectionError = (error: Error) => {
+      failed = true;
+      reject(error);
+    };
+    core.once('error', onConnectionError);
     const command = core.query({ sql, values: params }) as unknown as QueryCommand;
     const parseRow = command.row;
     if (typeof parseRow !== 'function') {
@@ -206,8 +217,6 @@ function streamQueryAsCopyText(
       );
       return;
     }
-    let pending: Promise<void> = Promise.resolve();
-    let failed = false;
     const flush = () => {
       core.pause();
       const last = transcoder.last;
@@ -245,5 +254,7 @@ function streamQueryAsCopyText(
       if (transcoder.rows > 0) flush();
       pending.then(() => resolve(), reject);
     });
+  }).finally(() => {
+    if (onConnectionError) core.removeListener('error', onConnectionError);
   });
 }

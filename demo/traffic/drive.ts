@@ -9,6 +9,8 @@ export interface TrafficResult {
   paidOrders: number[];
   declined: number;
   refunded: number;
+  /** Paid orders given back in part (they stay paid). */
+  partiallyRefunded: number;
   discounted: number;
   reassigned: number;
   firstError?: string;
@@ -65,6 +67,7 @@ export async function driveTraffic(options: TrafficOptions): Promise<TrafficResu
     paidOrders: [],
     declined: 0,
     refunded: 0,
+    partiallyRefunded: 0,
     discounted: 0,
     reassigned: 0,
     seconds: 0,
@@ -214,8 +217,22 @@ async function driveWith(
     }
     result.paidOrders.push(order.id);
     if (n % 7 === 6) {
-      const refund = await call(`/api/orders/orders/${order.id}/refund`, { reason: 'traffic refund' }, token);
+      const refund = await call(
+        `/api/orders/orders/${order.id}/refund`,
+        { reason: 'traffic refund' },
+        token,
+        `traffic-${tag}-${n}-refund`,
+      );
       if (refund.status === 200) result.refunded += 1;
+    } else if (n % 7 === 3) {
+      // A part back (one item returned, say): the order stays paid.
+      const part = await call(
+        `/api/orders/orders/${order.id}/refund`,
+        { reason: 'traffic partial refund', amount: '10.00' },
+        token,
+        `traffic-${tag}-${n}-partial-refund`,
+      );
+      if (part.status === 200) result.partiallyRefunded += 1;
     }
     // After the order, so the warehouse has to keep the order on the customer's earlier version.
     const managerId = staff?.managerIds[n % staff.managerIds.length];

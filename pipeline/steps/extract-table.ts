@@ -1,10 +1,4 @@
-import {
-  type CopyWriter,
-  extractRows,
-  type KeysetCursor,
-  openCopy,
-  readSourceClock,
-} from '../../connectors/index.ts';
+import { type KeysetCursor, readSourceClock } from '../../connectors/index.ts';
 import { ConfigError } from '../../core/errors.ts';
 import {
   batchResumePoint,
@@ -24,6 +18,8 @@ import { explainConnectionLost } from '../connection-lost.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
 import { effectiveModes } from '../table-modes.ts';
+import { copyIntoBatch } from './copy-into-batch.ts';
+import { planExtract, watermarkAfter } from './extract-plan.ts';
 import { type KeyRanges, readSourceKeyRanges } from './reconcile-deletes.ts';
 
 export interface ExtractTableInput {
@@ -43,13 +39,6 @@ export type ExtractTableResult = Pick<
 
 /** What the extract step keeps in etl.run_steps for the transform, besides its result. */
 export type ExtractStepDetail = StepDetail<'extract'>;
-
-/** Subtracts seconds from a 'YYYY-MM-DD HH:MM:SS.ffffff' UTC timestamp, keeping the microseconds. */
-export function minusSeconds(timestamp: string, seconds: number): string {
-  const [whole, fraction = '000000'] = timestamp.split('.');
-  const shifted = new Date(Date.parse(`${whole!.replace(' ', 'T')}Z`) - seconds * 1000);
-  return `${shifted.toISOString().slice(0, 19).replace('T', ' ')}.${fraction.padEnd(6, '0')}`;
-}
 
 /**
  * Extracts one source table past its watermark (minus the lookback window) into this run's batch
@@ -72,7 +61,6 @@ export async function extractTable(
   }
   const spec = stagingSpec(table);
   const client = await deps.warehouse.connect();
-  let copy: CopyWriter | undefined;
   let sourceKeys: Promise<KeyRanges> | undefined;
   try {
     await ensureMirror(client, deps.renderer, spec);
@@ -83,95 +71,63 @@ export async function extractTable(
     }
     const watermarkBefore = (await readWatermark(client, name)) ?? null;
     const source = deps.source(table.database);
+    const planned = planExtract({
+      table,
+      kind: input.kind,
+      windowFrom: input.windowFrom,
+      windowTo: input.windowTo,
+      watermark: watermarkBefore,
+      earlierUpperBound: previous?.detail.upperBound,
+    });
     // The bound is fixed at the first attempt and kept in the step's detail, so a resumed extract
     // covers exactly the rows the first attempt would have.
-    let mode: 'full' | 'incremental';
-    let since: string | undefined;
-    let upperBound = previous?.detail.upperBound;
-    if (input.kind === 'backfill') {
-      mode = 'incremental';
-      since = input.windowFrom;
-      upperBound ??= input.windowTo;
-    } else if (watermarkBefore) {
-      mode = 'incremental';
-      since = minusSeconds(watermarkBefore.updatedAt, table.lookbackSeconds);
-    } else {
-      mode = 'full';
-    }
-    upperBound ??= await readSourceClock(source, table.safetyLagSeconds);
+    const plan = {
+      ...planned,
+      upperBound: planned.upperBound ?? (await readSourceClock(source, table.safetyLagSeconds)),
+    };
+    const { mode, since, upperBound } = plan;
     // Hard-delete detection compares the source's keys with the mirror's; reading the source's side
     // now, beside the extract, spares the transform the wait (reconcile-deletes.ts says why it may).
-    if (table.detectHardDeletes && input.kind === 'incremental' && mode === 'incremental') {
+    if (plan.readSourceKeys) {
       sourceKeys = readSourceKeyRanges(deps, table);
       sourceKeys.catch(() => {});
     }
-    const firstLoad = mode === 'full' && input.kind === 'incremental' && (await isMirrorEmpty(client, spec));
+    const firstLoad = plan.firstLoadIfMirrorEmpty && (await isMirrorEmpty(client, spec));
     const batch = await ensureBatch(client, deps.renderer, spec, input.runId, { firstLoad });
     await startStep(client, input.runId, 'extract', name, { mode, since, upperBound });
     const resumeAt = await batchResumePoint(client, spec, batch, mode);
     const after: KeysetCursor | undefined = resumeAt
       ? { updatedAt: resumeAt.updatedAt, id: resumeAt.id }
       : undefined;
-    let rowsDone = resumeAt?.rows ?? 0;
-    onProgress(rowsDone);
 
-    const columns = table.columns.map((c) => c.name);
-    let rowsInCopy = 0;
     let lastBeat = Date.now();
-    const result = await extractRows(
-      source,
-      {
-        table: table.table,
-        columns,
-        keyColumn: table.primaryKey,
-        cursorColumn: table.cursorColumn,
-        mode,
-        since,
-        after,
-        upperBound,
-        safetyLagSeconds: table.safetyLagSeconds,
-        pageRows: deps.tuning.pageRows,
-        chunkRows: deps.tuning.chunkRows,
-        escapeColumns: table.columns.map((c) => c.type === 'text' || c.type === 'json'),
-      },
-      async (chunk) => {
-        copy ??= openCopy(client, batch, columns);
-        await copy.write(chunk.text, chunk.recycle);
-        rowsInCopy += chunk.rows;
-        rowsDone += chunk.rows;
-        onProgress(rowsDone);
-        if (rowsInCopy >= deps.tuning.commitEveryRows) {
-          await copy.finish();
-          copy = undefined;
-          rowsInCopy = 0;
-        }
+    const result = await copyIntoBatch(deps, client, table, batch, plan, {
+      after,
+      rowsBefore: resumeAt?.rows ?? 0,
+      onProgress,
+      afterChunk: async () => {
         if (Date.now() - lastBeat > 10_000) {
           lastBeat = Date.now();
           await heartbeatRun(deps.warehouse, input.runId);
         }
       },
-    );
-    if (copy) await (copy as CopyWriter).finish();
+    });
 
     // The batch's highest position: what this attempt read, or (resumed) what the batch holds.
     const highest = resumeAt ? await batchResumePoint(client, spec, batch, 'incremental') : result.highest;
-    const watermarkAfter =
-      input.kind === 'incremental' && highest
-        ? { updatedAt: highest.updatedAt, id: highest.id }
-        : watermarkBefore;
     const outcome: ExtractTableResult = {
       table: name,
       mode,
-      rows: rowsDone,
+      rows: result.rowsDone,
       resumed: after !== undefined,
       watermarkBefore,
-      watermarkAfter,
+      watermarkAfter: watermarkAfter(plan, watermarkBefore, highest),
     };
     await finishStep(client, input.runId, 'extract', name, {
       rows_extracted: result.rows,
       rows_loaded: outcome.rows,
       watermark_before: watermarkBefore,
-      watermark_after: watermarkAfter,
+      watermark_after: outcome.watermarkAfter,
       detail: {
         ...outcome,
         since,
@@ -186,9 +142,7 @@ export async function extractTable(
     }
     return outcome;
   } catch (error) {
-    // An open COPY holds the client: end it (loading nothing of this chunk) before recording the failure.
-    await copy?.abort(error as Error);
-    // and nothing of the step may still be reading when it fails
+    // copyIntoBatch has ended its COPY; nothing of the step may still be reading when it fails
     await sourceKeys?.catch(() => {});
     await finishStep(client, input.runId, 'extract', name, {}, (error as Error).message).catch(() => {});
     // Here it is known which source a broken connection led to.

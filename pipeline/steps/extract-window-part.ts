@@ -1,5 +1,3 @@
-import { type CopyWriter, extractRows, openCopy } from '../../connectors/index.ts';
-import type { SourceDatabase } from '../../core/config.ts';
 import {
   batchTable,
   ensureBatch,
@@ -12,6 +10,8 @@ import {
 } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
+import { copyIntoBatch } from './copy-into-batch.ts';
+import { planExtract } from './extract-plan.ts';
 import type { ExtractStepDetail } from './extract-table.ts';
 
 /**
@@ -77,16 +77,23 @@ export async function extractWindowPart(
   const spec = stagingSpec(table);
   const batch = batchTable(spec.database, spec.table, runId);
   const client = await deps.warehouse.connect();
-  let copy: CopyWriter | undefined;
   try {
     const previous = await getStep(client, runId, 'extract', target);
     if (previous?.status === 'succeeded') {
       return { table: name, from: part.from, rows: previous.detail.rows, read: false };
     }
+    // a part is a backfill of its slice: read by (updated_at, id) between its bounds, watermark untouched
+    const plan = planExtract({
+      table,
+      kind: 'backfill',
+      windowFrom: part.windowFrom,
+      windowTo: part.windowTo,
+      watermark: null,
+    });
     await startStep(client, runId, 'extract', target, {
-      mode: 'incremental',
-      since: part.windowFrom,
-      upperBound: part.windowTo,
+      mode: plan.mode,
+      since: plan.since,
+      upperBound: plan.upperBound,
     });
     if (previous) {
       // Rows of an earlier, cut-off attempt: only this part's slice, which no other part writes.
@@ -96,54 +103,21 @@ export async function extractWindowPart(
         [part.windowFrom, part.windowTo],
       );
     }
-    const columns = table.columns.map((c) => c.name);
-    let rows = 0;
-    let rowsInCopy = 0;
-    onProgress(0);
-    const result = await extractRows(
-      deps.source(table.database as SourceDatabase),
-      {
-        table: table.table,
-        columns,
-        keyColumn: table.primaryKey,
-        cursorColumn: table.cursorColumn,
-        mode: 'incremental',
-        since: part.windowFrom,
-        upperBound: part.windowTo,
-        safetyLagSeconds: table.safetyLagSeconds,
-        pageRows: deps.tuning.pageRows,
-        chunkRows: deps.tuning.chunkRows,
-        escapeColumns: table.columns.map((c) => c.type === 'text' || c.type === 'json'),
-      },
-      async (chunk) => {
-        copy ??= openCopy(client, batch, columns);
-        await copy.write(chunk.text, chunk.recycle);
-        rows += chunk.rows;
-        rowsInCopy += chunk.rows;
-        onProgress(rows);
-        if (rowsInCopy >= deps.tuning.commitEveryRows) {
-          await copy.finish();
-          copy = undefined;
-          rowsInCopy = 0;
-        }
-      },
-    );
-    if (copy) await (copy as CopyWriter).finish();
-    copy = undefined;
+    const result = await copyIntoBatch(deps, client, table, batch, plan, { onProgress });
+    const rows = result.rowsDone;
     const detail: ExtractStepDetail = {
       table: name,
-      mode: 'incremental',
+      mode: plan.mode,
       rows,
       resumed: previous !== undefined,
       watermarkBefore: null,
       watermarkAfter: null,
-      since: part.windowFrom,
+      since: plan.since,
       upperBound: result.upperBound,
     };
     await finishStep(client, runId, 'extract', target, { rows_extracted: rows, rows_loaded: rows, detail });
     return { table: name, from: part.from, rows, read: true };
   } catch (error) {
-    await copy?.abort(error as Error);
     await finishStep(client, runId, 'extract', target, {}, (error as Error).message).catch(() => {});
     throw error;
   } finally {

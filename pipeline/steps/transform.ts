@@ -1,4 +1,13 @@
-import { inTransaction } from '../../warehouse/index.ts';
+import { z } from 'zod';
+import { faultPause } from '../../core/fault-pause.ts';
+import { childLogger } from '../../core/logger.ts';
+import {
+  checkLoadAttempt,
+  commitLoadAttempt,
+  inTransaction,
+  LoadSupersededError,
+  takeLoadAttempt,
+} from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName } from '../source-tables.ts';
 import { type BatchAdoption, startBatchAdoption } from './batch-adoption.ts';
@@ -23,11 +32,30 @@ export interface TransformResult {
   targets: TargetCounts[];
 }
 
+/** The summary a committed load recorded (etl.runs.load_result), read back by a retried attempt. */
+const committedResultSchema = z.object({
+  incremental: z.boolean(),
+  targets: z.array(
+    z.object({
+      target: z.string(),
+      inserted: z.number(),
+      updated: z.number(),
+      deleted: z.number(),
+      merged: z.number(),
+      durationMs: z.number(),
+    }),
+  ),
+});
+
+const log = childLogger({ component: 'transform' });
+
 /**
  * Everything after the extracts, in one PostgreSQL transaction, as named phases (`load/`): open the
  * load, stage the batches (with hard-delete reconciliation), build the models, adopt first loads,
  * advance the watermarks. A run that dies here leaves the warehouse as it was and the next run
- * repeats it exactly.
+ * repeats it exactly. Each call is a fenced attempt (warehouse/load-fence.ts, decision 0020): a retry
+ * supersedes an earlier attempt still alive, which then cannot commit; a retry of a load that already
+ * committed returns that load's summary and loads nothing.
  */
 export async function transform(
   deps: PipelineDeps,
@@ -37,6 +65,11 @@ export async function transform(
   const client = await deps.warehouse.connect();
   let adoption: BatchAdoption | undefined;
   try {
+    const attempt = await takeLoadAttempt(client, input.runId);
+    if (attempt.committed) {
+      log.info({ runId: input.runId, attempt: attempt.attempt }, 'load already committed; not loading again');
+      return committedResultSchema.parse(attempt.committed);
+    }
     const extracts = await readExtracts(client, input);
     // Before the transaction: the adoption's own connection must not wait on a lock the load holds.
     adoption = await startBatchAdoption(
@@ -57,17 +90,28 @@ export async function transform(
       mergedBatches: [],
       targets: [],
     };
-    return await inTransaction(client, async () => {
+    faultPause('before-load');
+    const result = await inTransaction(client, async () => {
       await openLoad(load);
+      faultPause('load-locked');
+      // After the load's lock: a superseded attempt stops here, before it writes anything.
+      await checkLoadAttempt(client, attempt);
       await stageBatches(load);
       await afterStaging?.(client);
       const incremental = await buildModels(load);
       await adoptFirstLoads(load);
       await advanceWatermarks(load);
       await beforeCommit?.(client);
-      return { incremental, targets: load.targets };
+      const summary: TransformResult = { incremental, targets: load.targets };
+      await commitLoadAttempt(client, attempt, summary);
+      return summary;
     });
+    faultPause('after-load-commit');
+    return result;
   } catch (error) {
+    // Said where the stale attempt runs: its orchestrator no longer listens to this attempt's outcome.
+    if (error instanceof LoadSupersededError)
+      log.warn({ runId: input.runId, ...error.context }, error.message);
     // Leave nothing running on the batches once this returns.
     await adoption?.indexed.catch(() => {});
     throw error;

@@ -32,7 +32,9 @@ export async function bootstrapAdmin(
   checkPasswordStrength(input.password, input.policy.minLength, input.passwordField ?? 'password');
   const email = normaliseEmail(input.email);
   const passwordHash = await hashPassword(input.password, input.policy);
-  await sql`insert ignore into roles (name, description) values ('admin', 'admin (made by auth)')`.execute(db);
+  await sql`insert ignore into roles (name, description) values ('admin', 'admin (made by auth)')`.execute(
+    db,
+  );
   return db.transaction().execute(async (trx) => {
     const role = await trx
       .selectFrom('roles')

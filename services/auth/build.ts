@@ -6,7 +6,9 @@ import type { AuthSettings } from './settings.ts';
 
 /** The auth service, ready to listen: the shared kit, its database, its routes. */
 export async function buildAuth(settings: AuthSettings, options: { logStream?: DestinationStream } = {}) {
-  const db = openDatabase<AuthDatabase>(settings.AUTH_DB_URL);
+  const db = openDatabase<AuthDatabase>(settings.AUTH_DB_URL, {
+    acquireTimeoutMs: settings.DB_ACQUIRE_TIMEOUT_MS,
+  });
   const deps = await createAuthDeps(settings, db);
   const app = await createService({
     name: 'auth',

@@ -1,24 +1,67 @@
 import type { AccessTokenOptions } from '../shared/index.ts';
 import { createService } from '../shared/index.ts';
 import { biApp } from './app.ts';
+import { createAuthClient } from './auth-client.ts';
+import { createDigestDispatcher } from './digest-dispatcher.ts';
+import { createDigestPublisher, type DigestPublisher } from './digest-publisher.ts';
+import { startPoller } from './poller.ts';
 import { createSalesRepository } from './sales-repository.ts';
 import type { BiSettings } from './settings.ts';
+import { createSubscriptionsRepository } from './subscriptions-repository.ts';
 
-/** The whole service, built (not listening): server.ts listens, tests inject or listen on port 0. */
-export async function buildBiService(
-  settings: BiSettings,
-  overrides: { accessTokens?: Partial<AccessTokenOptions> } = {},
-) {
+export interface BiServiceOverrides {
+  accessTokens?: Partial<AccessTokenOptions>;
+  /** The clock of subscriptions and the digest poller, default the system's. */
+  now?: () => Date;
+  publisher?: DigestPublisher;
+}
+
+/**
+ * The whole service, built (not listening): server.ts listens, tests inject or listen on port 0.
+ * `app.digests` is the digest dispatcher; with DIGEST_POLL_MS > 0 the service runs it on that period.
+ */
+export async function buildBiService(settings: BiSettings, overrides: BiServiceOverrides = {}) {
+  const now = overrides.now ?? (() => new Date());
   const sales = createSalesRepository(settings.BI_DWH_URL, settings.QUERY_TIMEOUT_MS);
+  const subscriptions = createSubscriptionsRepository(sales.db);
+  const publisher =
+    overrides.publisher ??
+    createDigestPublisher({ brokers: settings.KAFKA_BROKERS, topic: settings.BI_DIGEST_TOPIC });
   const app = await createService({
     name: 'bi',
     description:
-      'The sales-dynamics page: revenue and orders over time, by region and category, as the warehouse lets each user see them',
+      'The sales-dynamics page: revenue and orders over time, by region and category, as the warehouse lets each user see them; e-mail digests of saved views',
     settings,
     checkReady: () => sales.ping(),
     ...(overrides.accessTokens ? { accessTokens: overrides.accessTokens } : {}),
   });
-  app.addHook('onClose', () => sales.close());
-  await app.register(biApp, { sales, settings });
-  return app;
+  const digests = createDigestDispatcher({
+    db: sales.db,
+    sales,
+    subscriptions,
+    publisher,
+    timeZone: settings.BUSINESS_TZ,
+    digestHour: settings.DIGEST_HOUR,
+    log: app.log,
+  });
+  const poller = startPoller(
+    settings.DIGEST_POLL_MS,
+    async () => {
+      await digests.dispatchDue(now());
+    },
+    app.log,
+  );
+  app.addHook('onClose', async () => {
+    await poller.stop();
+    await publisher.close();
+    await sales.close();
+  });
+  await app.register(biApp, {
+    sales,
+    subscriptions,
+    auth: createAuthClient(settings.AUTH_URL),
+    settings,
+    now,
+  });
+  return Object.assign(app, { digests });
 }

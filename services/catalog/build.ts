@@ -9,7 +9,9 @@ export async function buildCatalog(
   settings: CatalogSettings,
   options: { logStream?: DestinationStream } = {},
 ) {
-  const db = openDatabase<CatalogDatabase>(settings.CATALOG_DB_URL);
+  const db = openDatabase<CatalogDatabase>(settings.CATALOG_DB_URL, {
+    acquireTimeoutMs: settings.DB_ACQUIRE_TIMEOUT_MS,
+  });
   const app = await createService({
     name: 'catalog',
     description: 'The category tree and the products: a public listing, writes for admin and sales managers.',

@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { eventEnvelope, orderPaidEvent } from '../kit/events.ts';
+import {
+  type BiDigestEvent,
+  biDigestEvent,
+  eventEnvelope,
+  type OrderPaidEvent,
+  orderPaidEvent,
+} from '../kit/events.ts';
 import { ensureTopics, kafkaClient, sleep } from '../kit/kafka.ts';
+import { handleBiDigest } from './bi-digest-handler.ts';
 import type { Channel } from './channel.ts';
 import type { NotificationsDatabase } from './database.ts';
 import { handleOrderPaid } from './order-paid-handler.ts';
@@ -10,20 +17,19 @@ export interface ConsumerOptions {
   db: Kysely<NotificationsDatabase>;
   channel: Channel;
   brokers: string;
-  topic: string;
+  /** The topics read: order events and BI digests. */
+  topics: readonly string[];
   deadLetterTopic: string;
   groupId: string;
   attempts: number;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
-/** What a message is: an OrderPaid to handle, another event to let pass, or undecodable (why). */
-export function decode(
-  value: Buffer | null,
-):
-  | { kind: 'order-paid'; event: ReturnType<typeof orderPaidEvent.parse> }
-  | { kind: 'other' }
-  | { kind: 'bad'; reason: string } {
+/** An event notifications acts on. */
+type Handled = { kind: 'order-paid'; event: OrderPaidEvent } | { kind: 'bi-digest'; event: BiDigestEvent };
+
+/** What a message is: an OrderPaid or BiDigest to handle, another event to let pass, or undecodable (why). */
+export function decode(value: Buffer | null): Handled | { kind: 'other' } | { kind: 'bad'; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(value?.toString('utf8') ?? '');
@@ -38,34 +44,45 @@ export function decode(
       reason: `not an event {id, type, occurredAt, data}: ${issue.path.join('.')} ${issue.message}`,
     };
   }
-  if (envelope.data.type !== 'OrderPaid') return { kind: 'other' };
-  const paid = orderPaidEvent.safeParse(json);
-  if (!paid.success) {
-    const issue = paid.error.issues[0]!;
-    return { kind: 'bad', reason: `OrderPaid: ${issue.path.join('.')} ${issue.message}` };
+  if (envelope.data.type === 'OrderPaid') {
+    const paid = orderPaidEvent.safeParse(json);
+    if (!paid.success) return { kind: 'bad', reason: `OrderPaid: ${firstIssue(paid.error)}` };
+    return { kind: 'order-paid', event: paid.data };
   }
-  return { kind: 'order-paid', event: paid.data };
+  if (envelope.data.type === 'BiDigest') {
+    const digest = biDigestEvent.safeParse(json);
+    if (!digest.success) return { kind: 'bad', reason: `BiDigest: ${firstIssue(digest.error)}` };
+    return { kind: 'bi-digest', event: digest.data };
+  }
+  return { kind: 'other' };
+}
+
+function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  const issue = error.issues[0]!;
+  return `${issue.path.join('.')} ${issue.message}`;
 }
 
 /**
- * The OrderPaid consumer: one consumer group, so instances share the partitions. A message that
+ * The consumer of order events and BI digests: one consumer group, so instances share the partitions. A message that
  * cannot be decoded goes to the dead-letter topic with the reason and the stream goes on; handling
  * an event is retried with backoff, and after `attempts` failures the error goes to kafkajs, which
  * restarts the consumer from the uncommitted offset (nothing is skipped).
  */
-export function createOrderPaidConsumer(options: ConsumerOptions) {
+export function createNotificationsConsumer(options: ConsumerOptions) {
   const kafka = kafkaClient('notifications', options.brokers);
   const consumer = kafka.consumer({ groupId: options.groupId, retry: { retries: 10 } });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
 
-  async function handle(event: ReturnType<typeof orderPaidEvent.parse>) {
+  async function handle(message: Handled) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await handleOrderPaid(options.db, options.channel, event);
+        return message.kind === 'order-paid'
+          ? await handleOrderPaid(options.db, options.channel, message.event)
+          : await handleBiDigest(options.db, options.channel, message.event);
       } catch (error) {
         if (attempt >= options.attempts) throw error;
         options.log.warn(
-          { err: error, eventId: event.id, attempt },
+          { err: error, eventId: message.event.id, eventType: message.event.type, attempt },
           'notifications: handling failed, retrying',
         );
         await sleep(100 * 2 ** (attempt - 1));
@@ -74,10 +91,10 @@ export function createOrderPaidConsumer(options: ConsumerOptions) {
   }
 
   async function subscribe() {
-    await ensureTopics(kafka, [options.topic, options.deadLetterTopic]);
+    await ensureTopics(kafka, [...options.topics, options.deadLetterTopic]);
     await producer.connect();
     await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         const decoded = decode(message.value);
@@ -103,7 +120,7 @@ export function createOrderPaidConsumer(options: ConsumerOptions) {
           });
           return;
         }
-        if (decoded.kind === 'order-paid') await handle(decoded.event);
+        if (decoded.kind !== 'other') await handle(decoded);
       },
     });
   }

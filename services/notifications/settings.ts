@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_EVENTS_DEAD_LETTER_TOPIC, ORDER_EVENTS_TOPIC } from '../kit/events.ts';
+import { BI_DIGEST_TOPIC, ORDER_EVENTS_DEAD_LETTER_TOPIC, ORDER_EVENTS_TOPIC } from '../kit/events.ts';
 import { serviceSettings } from '../shared/index.ts';
 
 const topic = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'letters, digits, dot, dash, underscore');
@@ -17,6 +17,8 @@ export const notificationsSettings = serviceSettings.extend({
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   /** The topic of order events, default techmarket.orders. */
   ORDER_EVENTS_TOPIC: topic.default(ORDER_EVENTS_TOPIC),
+  /** The topic of BI digests (services/bi publishes them), default techmarket.bi.digests. */
+  BI_DIGEST_TOPIC: topic.default(BI_DIGEST_TOPIC),
   /** Where undecodable messages go with the reason, default techmarket.orders.dead-letter. */
   DEAD_LETTER_TOPIC: topic.default(ORDER_EVENTS_DEAD_LETTER_TOPIC),
   /** The consumer group, default notifications (instances share the partitions). */

@@ -8,7 +8,10 @@ import { createUpstreams } from './upstreams.ts';
 
 /** The orders service, ready to listen: the shared kit, its database, its routes, the outbox relay. */
 export async function buildOrders(settings: OrdersSettings, options: { logStream?: DestinationStream } = {}) {
-  const db = openDatabase<OrdersDatabase>(settings.ORDERS_DB_URL, 20);
+  const db = openDatabase<OrdersDatabase>(settings.ORDERS_DB_URL, {
+    connectionLimit: 20,
+    acquireTimeoutMs: settings.DB_ACQUIRE_TIMEOUT_MS,
+  });
   const app = await createService({
     name: 'orders',
     description: 'Customers, sales managers, discount codes and orders; checkout through payments.',

@@ -46,14 +46,24 @@ export const unavailable = (what: string) =>
 export function createUpstreams(settings: OrdersSettings) {
   const serviceKey = { 'x-service-key': settings.PAYMENTS_SERVICE_KEY };
 
-  async function payments(path: string, body: unknown, idempotencyKey: string, requestId: string) {
+  /** A payments call: POST with a body under an idempotency key, or GET without either. */
+  async function payments(
+    path: string,
+    body: unknown,
+    idempotencyKey: string | undefined,
+    requestId: string,
+  ) {
     const reply = await callJson({
       upstream: 'payments',
       url: `${settings.PAYMENTS_URL}${path}`,
       body,
-      headers: { ...serviceKey, 'idempotency-key': idempotencyKey, 'x-request-id': requestId },
+      headers: {
+        ...serviceKey,
+        ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
+        'x-request-id': requestId,
+      },
       timeoutMs: settings.PAYMENTS_TIMEOUT_MS,
-      // Every payments call carries an idempotency key, so repeating one cannot charge twice.
+      // Every call that moves money carries an idempotency key, so repeating one cannot charge twice.
       retries: 1,
     }).catch((error: unknown) => {
       if (error instanceof UpstreamUnavailable) throw unavailable('payments');
@@ -113,6 +123,9 @@ export function createUpstreams(settings: OrdersSettings) {
       payments(`/payments/${paymentId}/capture`, { amount }, key, requestId),
     refund: (paymentId: number, amount: string, key: string, requestId: string) =>
       payments(`/payments/${paymentId}/refund`, { amount }, key, requestId),
+    /** A payment's amounts as payments has them now (captured, refunded so far). */
+    payment: (paymentId: number, requestId: string) =>
+      payments(`/payments/${paymentId}`, undefined, undefined, requestId),
   };
 }
 export type Upstreams = ReturnType<typeof createUpstreams>;

@@ -9,7 +9,10 @@ export async function buildPayments(
   settings: PaymentsSettings,
   options: { logStream?: DestinationStream } = {},
 ) {
-  const db = openDatabase<PaymentsDatabase>(settings.PAYMENTS_DB_URL, 20);
+  const db = openDatabase<PaymentsDatabase>(settings.PAYMENTS_DB_URL, {
+    connectionLimit: 20,
+    acquireTimeoutMs: settings.DB_ACQUIRE_TIMEOUT_MS,
+  });
   const app = await createService({
     name: 'payments',
     description: 'Authorize, capture and refund through the payment provider; signed PSP webhooks.',

@@ -17,6 +17,8 @@ export interface Card {
   cvc: string;
 }
 
+export type CaptureOutcome = { ok: true; capturedAmount: string } | { ok: false; message: string };
+
 export type AuthorizeOutcome =
   | { ok: true; reference: string; cardToken: string; last4: string }
   | { ok: false; code: string; message: string };
@@ -25,7 +27,7 @@ const pspUnavailable = () =>
   new HttpError(
     503,
     'psp_unavailable',
-    'the payment provider did not answer; nothing was charged, try again',
+    'the payment provider did not answer in time; try again with the same Idempotency-Key (a charge it made meanwhile is found, not repeated)',
     {
       headers: { 'retry-after': '2' },
     },
@@ -67,9 +69,16 @@ export function createPspAdapter(options: { url: string; timeoutMs: number }) {
       }
       throw pspUnavailable();
     },
-    async capture(reference: string, amount: string, key: string): Promise<void> {
+    /**
+     * The PSP's total captured after this capture (its totals are the truth), or its refusal. The
+     * same key again replays a capture already made: nothing is captured twice.
+     */
+    async capture(reference: string, amount: string, key: string): Promise<CaptureOutcome> {
       const reply = await post(`/v1/authorizations/${reference}/capture`, { amount }, key);
-      if (reply.status !== 200) throw pspUnavailable();
+      if (reply.status === 200)
+        return { ok: true, capturedAmount: authorization.parse(reply.body).capturedAmount };
+      if (reply.status === 400) return { ok: false, message: String(reply.body?.message ?? 'refused') };
+      throw pspUnavailable();
     },
     async refund(reference: string, amount: string, key: string): Promise<void> {
       const reply = await post(`/v1/authorizations/${reference}/refunds`, { amount }, key);

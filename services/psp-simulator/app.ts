@@ -13,6 +13,8 @@ export const TEST_CARDS = {
   '4000000000000002': 'card_declined',
   '4000000000009995': 'insufficient_funds',
   '4000000000000119': 'timeout',
+  /** Authorized; its first capture charges, then the answer is lost (held past the caller's timeout). */
+  '4000000000000259': 'capture_then_timeout',
 } as const;
 
 const amount = z.string().regex(/^\d{1,10}\.\d{2}$/, 'must be a decimal string such as "10.00"');
@@ -51,6 +53,9 @@ export async function pspApp(app: FastifyInstance, settings: PspSettings): Promi
   const authorizations = new Map<string, Authorization>();
   const replies = new Map<string, { status: number; body: unknown }>();
   const errors = { 400: errorReply, 402: errorReply, 404: errorReply, 409: errorReply };
+  /** Authorizations whose first capture answers late (the capture_then_timeout card). */
+  const slowFirstCapture = new Set<string>();
+  const holdAnswer = () => new Promise((resolve) => setTimeout(resolve, settings.PSP_TIMEOUT_CARD_DELAY_MS));
 
   /** Replays a reply stored under the key, or runs `work` and stores what it answered. */
   async function once(
@@ -84,11 +89,11 @@ export async function pspApp(app: FastifyInstance, settings: PspSettings): Promi
       const { card } = request.body;
       const outcome = TEST_CARDS[card.number as keyof typeof TEST_CARDS] ?? 'succeeds';
       if (outcome === 'timeout') {
-        await new Promise((resolve) => setTimeout(resolve, settings.PSP_TIMEOUT_CARD_DELAY_MS));
+        await holdAnswer();
         throw new HttpError(504, 'timeout', 'the issuer did not answer');
       }
       const result = await once(request.headers['idempotency-key'], 'authorize', async () => {
-        if (outcome !== 'succeeds') {
+        if (outcome === 'card_declined' || outcome === 'insufficient_funds') {
           return {
             status: 402,
             body: {
@@ -109,6 +114,7 @@ export async function pspApp(app: FastifyInstance, settings: PspSettings): Promi
           currency: request.body.currency,
         };
         authorizations.set(a.reference, a);
+        if (outcome === 'capture_then_timeout') slowFirstCapture.add(a.reference);
         return { status: 201, body: a };
       });
       return reply.code(result.status).send(result.body as never);
@@ -146,8 +152,17 @@ export async function pspApp(app: FastifyInstance, settings: PspSettings): Promi
           return { status: 200, body: { ...a } };
         },
       );
+      // Charged and recorded (a retry under the same key gets this answer at once), but this
+      // answer comes too late for the caller.
+      if (slowFirstCapture.delete(request.params.reference)) await holdAnswer();
       return reply.code(result.status).send(result.body as never);
     },
+  );
+
+  r.get(
+    '/v1/authorizations/:reference',
+    { schema: { params: refParams, response: { 200: authorization, ...errors } } },
+    async (request) => ({ ...find(request.params.reference) }),
   );
 
   r.post(

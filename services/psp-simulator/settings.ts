@@ -12,10 +12,12 @@ export const pspSettings = serviceSettings.extend({
   PSP_WEBHOOK_URL: z
     .string()
     .default('http://127.0.0.1:7004/webhooks/psp')
-    .pipe(z.union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http:// URL or off' })])),
+    .pipe(
+      z.union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http:// URL or off' })]),
+    ),
   /** The secret webhooks are signed with (HMAC-SHA256); default a development value. */
   PSP_WEBHOOK_SECRET: z.string().min(16).default('development-webhook-secret'),
-  /** How long the timeout test card keeps a request waiting, default 30000 ms. */
+  /** How long the timeout test cards keep an answer waiting (past the caller's timeout), default 30000 ms. */
   PSP_TIMEOUT_CARD_DELAY_MS: z.coerce.number().int().min(0).default(30_000),
 });
 export type PspSettings = z.infer<typeof pspSettings>;

@@ -6,6 +6,9 @@ import { ConfigError } from '../../core/errors.ts';
  * The settings every service shares (DESIGN.md 3.1): read from the environment, each with a `*_FILE`
  * form, validated once at start-up. A service extends these with its own (`serviceSettings.extend`).
  */
+/** How long a request waits for a database connection unless DB_ACQUIRE_TIMEOUT_MS says otherwise. */
+export const DEFAULT_DB_ACQUIRE_TIMEOUT_MS = 2_000;
+
 export const serviceSettings = z.object({
   /** Address to listen on, default 127.0.0.1 (these machines serve on loopback only). */
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -23,6 +26,12 @@ export const serviceSettings = z.object({
     .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,100}$/, 'must be lower-case letters, digits and "-"')),
   /** Largest request body accepted, default 65536 bytes (the biggest body of any route is ~1 KB). */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  /**
+   * How long a request waits for a free database connection before it is answered 503 with
+   * Retry-After, default 2000 ms: under a slow database requests queue for the pool, and without a
+   * bound they waited as long as the queue was (20 s with 30 checkouts at 400 ms per round trip).
+   */
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(10).default(DEFAULT_DB_ACQUIRE_TIMEOUT_MS),
   /** How long a shutdown waits for requests in flight, default 10000 ms. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Event-loop delay above which requests are shed with 503, default 1000 ms (0 turns it off). */

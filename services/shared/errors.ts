@@ -35,3 +35,5 @@ export const conflict = (message: string, field?: string) =>
   new HttpError(409, 'conflict', message, field ? { details: { field } } : {});
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new HttpError(429, 'too_many_requests', message, { headers: { 'retry-after': String(retryAfterSeconds) } });
+export const serviceUnavailable = (code: string, message: string, retryAfterSeconds: number) =>
+  new HttpError(503, code, message, { headers: { 'retry-after': String(retryAfterSeconds) } });

@@ -84,6 +84,58 @@ describe('daily sales rollups', () => {
     await expectRollupsEqualFact();
   });
 
+  it('the adds-up rules catch a rollup that no longer adds up, scoped to the run that wrote its day', async () => {
+    const rules = selectRules(loadRuleFiles(), [
+      'agg_sales_daily_category__adds_up_to_region_rollup',
+      'agg_sales_daily_manager__adds_up_to_region_rollup',
+      'agg_sales_daily_payment_method__adds_up_to_region_rollup',
+    ]);
+    const failingCounts = async (options: Parameters<typeof runQualityChecks>[2]) =>
+      Object.fromEntries(
+        (await runQualityChecks(deps, rules, options)).results.map((r) => [r.ruleName, r.failingCount]),
+      );
+    const { rows } = await deps.warehouse.query<{
+      day: number;
+      region: string;
+      category: string;
+      run: string;
+    }>(
+      `select order_date_key as day, region_key as region, category_key as category, etl_run_id as run
+       from dwh.agg_sales_daily_category order by order_date_key desc limit 1`,
+    );
+    const damaged = rows[0]!;
+    const where = 'where order_date_key = $1 and region_key = $2 and category_key = $3';
+    const key = [damaged.day, damaged.region, damaged.category];
+    await deps.warehouse.query(
+      `update dwh.agg_sales_daily_category set net_revenue = net_revenue + 1 ${where}`,
+      key,
+    );
+    try {
+      const expected = {
+        agg_sales_daily_category__adds_up_to_region_rollup: 1,
+        agg_sales_daily_manager__adds_up_to_region_rollup: 0,
+        agg_sales_daily_payment_method__adds_up_to_region_rollup: 0,
+      };
+      expect(await failingCounts({ etlRunId: null })).toEqual(expected);
+      expect(await failingCounts({ etlRunId: Number(damaged.run), scope: 'run' })).toEqual(expected);
+      // a run that rolled up other days does not look at this one
+      expect(
+        (await failingCounts({ etlRunId: Number(damaged.run) + 1000, scope: 'run' }))
+          .agg_sales_daily_category__adds_up_to_region_rollup,
+      ).toBe(0);
+    } finally {
+      await deps.warehouse.query(
+        `update dwh.agg_sales_daily_category set net_revenue = net_revenue - 1 ${where}`,
+        key,
+      );
+    }
+    expect(await failingCounts({ etlRunId: null })).toEqual({
+      agg_sales_daily_category__adds_up_to_region_rollup: 0,
+      agg_sales_daily_manager__adds_up_to_region_rollup: 0,
+      agg_sales_daily_payment_method__adds_up_to_region_rollup: 0,
+    });
+  });
+
   it('after a backfill that repairs damaged facts', async () => {
     const [order] = await writer.rows<{ id: number; day: string }>(
       'orders',

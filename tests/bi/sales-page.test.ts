@@ -6,33 +6,33 @@ import { REPO_ROOT } from '../../core/paths.ts';
 import { seedDemoData } from '../../demo/index.ts';
 import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { CHROMIUM, CHROMIUM_FLAGS, ensureChromium } from '../../scripts/chromium.ts';
-import { buildBiService } from '../../services/bi/service.ts';
-import { biSettings } from '../../services/bi/settings.ts';
-import { loadSettings } from '../../services/shared/index.ts';
 import { grantBiAccess } from '../../warehouse/index.ts';
-import { testTokenIssuer } from '../support/access-tokens.ts';
+import { userWithRoles } from '../services/service-fixtures.ts';
 import { createScratch, dropLoginRoles, type Scratch } from '../support/scratch.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { type BiWorld, startBiWorld } from './bi-world.ts';
 
 const IMAGES = join(REPO_ROOT, 'docs/images');
-const AUTH_USER_ID = 4242;
+const EMAIL = 'regional.manager@techmarket.ua';
+const PASSWORD = 'correct horse battery staple';
 const REGIONS = ['UA-30', 'UA-05'];
 
 /**
  * Issue 16: the sales-dynamics page in Debian's Chromium, as a regional user: log in, filter, drill
  * down month → week → day, drill through to the order lines, export CSV; the CSV's totals equal the
- * warehouse's. Auth is not in this branch: its login answer (an EdDSA access token, as auth signs
- * them) is given by the test, and the page verifies it against the test's public key.
+ * warehouse's. The browser reaches the page and auth through the gateway, on one origin, and logs in
+ * with an account registered at auth, whose access token the page checks against auth's JWKS.
  */
 describe('the sales-dynamics page in a browser', () => {
   let scratch: Scratch;
   let deps: PipelineDeps;
-  let app: Awaited<ReturnType<typeof buildBiService>>;
+  let world: BiWorld;
   let browser: Browser;
   let page: Page;
   let baseUrl: string;
+  /** The regional user's access token, and one of an account with no page login. */
   let accessToken: string;
-  let issuer: Awaited<ReturnType<typeof testTokenIssuer>>;
+  let strangerToken: string;
   const user = () => `bi_${scratch.suffix}_page`;
 
   /** Revenue of revenue lines in the user's regions over [from, to], from the fact, as the owner. */
@@ -88,40 +88,26 @@ describe('the sales-dynamics page in a browser', () => {
       quiet: true,
     });
     await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    world = await startBiWorld(scratch);
+    const manager = await userWithRoles(world, EMAIL, ['sales_manager'], PASSWORD);
+    accessToken = manager.accessToken;
+    strangerToken = (await userWithRoles(world, 'no.page@techmarket.ua', ['sales_manager'])).accessToken;
     await grantBiAccess(deps.warehouse, {
       user: user(),
       level: 'regional',
       regions: REGIONS,
-      authUserId: AUTH_USER_ID,
+      authUserId: manager.id,
       osUser: 'test',
     });
-    const settings = loadSettings(biSettings, {
-      LOG_LEVEL: 'silent',
-      BI_DWH_URL: scratch.config.DWH_URL,
-      AUTH_LOGIN_URL: '/test-auth/login',
-    });
-    issuer = await testTokenIssuer(settings);
-    accessToken = await issuer.sign(AUTH_USER_ID);
-    app = await buildBiService(settings, { accessTokens: issuer.accessTokens });
-    baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    // the API as the page calls it: through the gateway
+    baseUrl = world.pageUrl.replace(/\/$/, '');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await page.route('**/test-auth/login', async (route) => {
-      const body = route.request().postDataJSON() as { email: string; password: string };
-      if (body.password !== 'correct horse') {
-        await route.fulfill({
-          status: 401,
-          json: { error: 'unauthorized', message: 'wrong e-mail or password' },
-        });
-        return;
-      }
-      await route.fulfill({ json: { accessToken, refreshToken: 'unused', expiresIn: 900 } });
-    });
     mkdirSync(IMAGES, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
+    await world?.close();
     await deps.close();
     await scratch.drop();
     await dropLoginRoles(scratch, [user()]);
@@ -136,7 +122,7 @@ describe('the sales-dynamics page in a browser', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { details: { field: string } }).details.field).toMatch(/from/);
     const stranger = await fetch(`${baseUrl}/api/filters`, {
-      headers: { authorization: `Bearer ${await issuer.sign(AUTH_USER_ID + 1)}` },
+      headers: { authorization: `Bearer ${strangerToken}` },
     });
     expect(stranger.status).toBe(403);
   });
@@ -182,12 +168,12 @@ describe('the sales-dynamics page in a browser', () => {
   });
 
   it('logs in, filters, drills down month → week → day and through to the lines, and exports CSV equal to the warehouse', async () => {
-    await page.goto(baseUrl);
-    await page.fill('#login [name=email]', 'analyst@techmarket.ua');
-    await page.fill('#login [name=password]', 'wrong');
+    await page.goto(world.pageUrl);
+    await page.fill('#login [name=email]', EMAIL);
+    await page.fill('#login [name=password]', 'wrong password here');
     await page.click('#login button[type=submit]');
-    await expect.poll(() => page.textContent('#login-error')).toMatch(/wrong e-mail or password/);
-    await page.fill('#login [name=password]', 'correct horse');
+    await expect.poll(() => page.textContent('#login-error')).toBe('the e-mail or the password is wrong');
+    await page.fill('#login [name=password]', PASSWORD);
     await page.click('#login button[type=submit]');
     await page.waitForSelector('#chart[data-grain=month]');
 
@@ -209,6 +195,17 @@ describe('the sales-dynamics page in a browser', () => {
     await expect
       .poll(async () => cents((await page.getAttribute('#totals', 'data-revenue'))!))
       .toBe(cents(await warehouseRevenue(from, to, ['UA-30'])));
+
+    // subscribe to this view (one region) as a weekly e-mail digest
+    await page.selectOption('#subscribe [name=cadence]', 'weekly');
+    await page.click('#subscribe button[type=submit]');
+    await expect.poll(() => page.textContent('#subscribe-status')).toMatch(`Subscribed: ${EMAIL}`);
+    const subscriptions = await fetch(`${baseUrl}/api/subscriptions`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(((await subscriptions.json()) as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({ cadence: 'weekly', regions: ['UA-30'], category: null, email: EMAIL }),
+    ]);
 
     // drill down: month → week → day
     await clickBusiestPoint();

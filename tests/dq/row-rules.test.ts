@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { describe, expect } from 'vitest';
+import { etlTest } from '../support/fixtures.ts';
 import { checkRules, inlineRules, shopWithOrders, storedResult } from './dq-test-kit.ts';
 
 /** One rule of each row-level type, on dwh.fact_sales. */
@@ -38,40 +35,25 @@ rules:
     sql: select order_item_id, order_status from dwh.fact_sales where order_status = 'lost'
 `);
 
-describe('row-level rules', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let items: number[];
+/** Which line each test breaks, by its index in the shop's order lines. */
+const [duplicated, nulled, lost, orphaned, shifted, unknown] = [0, 1, 2, 3, 4, 5];
 
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    deps = createPipelineDeps(scratch.config);
-    items = (await shopWithOrders(writer)).itemIds;
-    await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
-  it('pass on clean data', async () => {
-    const results = await checkRules(deps, RULES);
-    expect([...results.values()].map((r) => [r.ruleName, r.status])).toEqual(
-      RULES.map((r) => [r.name, 'pass']),
-    );
-    expect(results.get('order_id_not_null')).toMatchObject({ totalCount: 8, failingCount: 0 });
-    // the primary key guarantees it: no grouping of the table
-    expect(results.get('order_item_id_unique')!.details).toEqual({ enforced_by: 'dwh.fact_sales_pkey' });
-  });
-
-  describe('on data broken on purpose', () => {
-    let results: Awaited<ReturnType<typeof checkRules>>;
-    const [duplicated, nulled, lost, orphaned, shifted, unknown] = [0, 1, 2, 3, 4, 5];
-
-    beforeAll(async () => {
+const test = etlTest.extend<{
+  /** The shop's order lines, loaded by a first run. */
+  items: number[];
+  /** The rules' results after one line of each kind was broken in the warehouse. */
+  broken: Awaited<ReturnType<typeof checkRules>>;
+}>({
+  items: [
+    async ({ writer, run }, use) => {
+      const { itemIds } = await shopWithOrders(writer);
+      await run();
+      await use(itemIds);
+    },
+    { scope: 'file' },
+  ],
+  broken: [
+    async ({ deps, items }, use) => {
       const item = (i: number) => items[i]!;
       // constraints that would refuse the broken rows are dropped in this scratch warehouse only
       await deps.warehouse.query(`
@@ -83,31 +65,50 @@ describe('row-level rules', () => {
         update dwh.fact_sales set customer_key = 987654 where order_item_id = ${item(orphaned)};
         update dwh.fact_sales set net_amount = net_amount + 0.01 where order_item_id = ${item(shifted)};
         update dwh.fact_sales set product_key = 0 where order_item_id = ${item(unknown)};`);
-      results = await checkRules(deps, RULES);
-    });
+      await use(await checkRules(deps, RULES));
+    },
+    { scope: 'file' },
+  ],
+});
 
-    const sampledItems = (rule: string) =>
+describe('row-level rules', () => {
+  test('pass on clean data', async ({ deps, items: _ }) => {
+    const results = await checkRules(deps, RULES);
+    expect([...results.values()].map((r) => [r.ruleName, r.status])).toEqual(
+      RULES.map((r) => [r.name, 'pass']),
+    );
+    expect(results.get('order_id_not_null')).toMatchObject({ totalCount: 8, failingCount: 0 });
+    // the primary key guarantees it: no grouping of the table
+    expect(results.get('order_item_id_unique')!.details).toEqual({ enforced_by: 'dwh.fact_sales_pkey' });
+  });
+
+  describe('on data broken on purpose', () => {
+    const sampledItems = (results: Awaited<ReturnType<typeof checkRules>>, rule: string) =>
       results.get(rule)!.sampleRows.map((row) => Number(row.order_item_id));
 
-    it('not_null fails on a null key, with the row in the sample', async () => {
+    test('not_null fails on a null key, with the row in the sample', async ({
+      deps,
+      items,
+      broken: results,
+    }) => {
       expect(results.get('order_id_not_null')).toMatchObject({
         status: 'fail',
         failingCount: 1,
         totalCount: 9,
       });
-      expect(sampledItems('order_id_not_null')).toEqual([items[nulled]]);
+      expect(sampledItems(results, 'order_id_not_null')).toEqual([items[nulled]]);
       const stored = await storedResult(deps.warehouse, results.dqRunId, 'order_id_not_null');
       expect(stored).toMatchObject({ status: 'fail', observed: 1, failing: 1, threshold: 'max_failing 0' });
       expect(stored.sample_rows[0].order_id).toBeNull();
     });
 
-    it('unique fails on a duplicated key, with both rows in the sample', () => {
+    test('unique fails on a duplicated key, with both rows in the sample', ({ items, broken: results }) => {
       expect(results.get('order_item_id_unique')).toMatchObject({ status: 'fail', failingCount: 2 });
       expect(results.get('order_item_id_unique')!.details).toEqual({ duplicate_keys: 1 });
-      expect(sampledItems('order_item_id_unique')).toEqual([items[duplicated], items[duplicated]]);
+      expect(sampledItems(results, 'order_item_id_unique')).toEqual([items[duplicated], items[duplicated]]);
     });
 
-    it('accepted_values fails on a value outside the list', () => {
+    test('accepted_values fails on a value outside the list', ({ items, broken: results }) => {
       expect(results.get('order_status_accepted')).toMatchObject({ status: 'fail', failingCount: 1 });
       expect(results.get('order_status_accepted')!.sampleRows[0]).toMatchObject({
         order_item_id: items[lost],
@@ -115,7 +116,10 @@ describe('row-level rules', () => {
       });
     });
 
-    it('relationships fails on an orphan key, and counts rows on the unknown member against their limit', () => {
+    test('relationships fails on an orphan key, and counts rows on the unknown member against their limit', ({
+      items,
+      broken: results,
+    }) => {
       const orphan = results.get('customer_key_relationship')!;
       expect(orphan).toMatchObject({ status: 'fail', failingCount: 1 });
       expect(orphan.sampleRows).toEqual([
@@ -141,20 +145,26 @@ describe('row-level rules', () => {
       ]);
     });
 
-    it('expression_is_true fails on an amount shifted by 0.01', () => {
+    test('expression_is_true fails on an amount shifted by 0.01', ({ items, broken: results }) => {
       const result = results.get('net_is_gross_minus_discount')!;
       expect(result).toMatchObject({ status: 'fail', failingCount: 1 });
-      expect(sampledItems('net_is_gross_minus_discount')).toEqual([items[shifted]]);
+      expect(sampledItems(results, 'net_is_gross_minus_discount')).toEqual([items[shifted]]);
     });
 
-    it('custom_sql fails when its query returns rows, which are the sample', () => {
+    test('custom_sql fails when its query returns rows, which are the sample', ({
+      items,
+      broken: results,
+    }) => {
       expect(results.get('lines_with_unknown_status')).toMatchObject({ status: 'fail', failingCount: 1 });
       expect(results.get('lines_with_unknown_status')!.sampleRows).toEqual([
         { order_item_id: items[lost], order_status: 'lost' },
       ]);
     });
 
-    it('a warn rule over its limit is recorded as warn; mostly tolerates a share of failing rows', async () => {
+    test('a warn rule over its limit is recorded as warn; mostly tolerates a share of failing rows', async ({
+      deps,
+      broken: _,
+    }) => {
       const lenient = inlineRules(`
 target: dwh.fact_sales
 rules:

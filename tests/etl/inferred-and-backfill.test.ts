@@ -1,6 +1,9 @@
 import { describe, expect } from 'vitest';
+import { expectWarehouseEqualsSources } from '../faults/support/invariants.ts';
 import { etlTest } from '../support/fixtures.ts';
+import { rollupDifferences } from '../support/rollup-checks.ts';
 import { placeOrder, seedSmallShop } from '../support/source-writer.ts';
+import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
 /** The small shop, loaded by a first run. */
 const test = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
@@ -67,6 +70,59 @@ describe('late-arriving dimensions and backfills', () => {
       [lateProductId],
     );
     expect(versions[0].n).toBe(1);
+  });
+
+  test("moves a fact loaded before its customer to the customer's region when the customer arrives", async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
+    // the customer is committed with the order, but the run reads the orders before the customers
+    // (the customers' extract is left out here, as a customer committed late would be)
+    const lateCustomerId = await writer.insert('orders', 'customers', {
+      email: 'late@x.ua',
+      full_name: 'Прийшла пізніше',
+      region_id: shop.regions[1],
+      manager_id: shop.employees[1],
+      city: 'Львів',
+    });
+    const { orderId } = await placeOrder(writer, {
+      customerId: lateCustomerId,
+      employeeId: shop.employees[0]!,
+      lines: [{ productId: shop.products[1]!, quantity: 2, unitPrice: '299.50' }],
+      paidWith: 'card',
+    });
+    await run({ tables: TEST_TABLES.filter((t) => !(t.database === 'orders' && t.table === 'customers')) });
+    const factRegion = `select r.region_id, f.region_key, f.etl_run_id
+       from dwh.fact_sales f left join dwh.dim_region r on r.region_key = f.region_key and r.region_key <> 0
+       where f.order_id = $1`;
+    const { rows: before } = await deps.warehouse.query(factRegion, [orderId]);
+    expect(before).toMatchObject([{ region_id: null, region_key: '0' }]);
+
+    const summary = await run();
+    const { rows: after } = await deps.warehouse.query(factRegion, [orderId]);
+    // the fact is rewritten by this run, with the key of the customer's region
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ region_id: String(shop.regions[1]), etl_run_id: String(summary.runId) });
+    // every fact's region is its customer's region in the source
+    const sourceRegions = new Map(
+      (
+        await writer.rows<{ id: number; region_id: number }>('orders', 'SELECT id, region_id FROM customers')
+      ).map((c) => [Number(c.id), Number(c.region_id)]),
+    );
+    const { rows: facts } = await deps.warehouse.query<{ customer_id: string; region_id: string | null }>(
+      `select c.customer_id::text, r.region_id::text from dwh.fact_sales f
+       join dwh.dim_customer c using (customer_key) left join dwh.dim_region r on r.region_key = f.region_key
+       where f.deleted_at is null`,
+    );
+    for (const f of facts)
+      expect(Number(f.region_id), `region of customer ${f.customer_id}`).toBe(
+        sourceRegions.get(Number(f.customer_id)),
+      );
+    for (const d of await rollupDifferences(deps.warehouse))
+      expect(d.missingOrWrong.concat(d.extra), d.table).toEqual([]);
+    await expectWarehouseEqualsSources(writer, deps.warehouse);
   });
 
   test('repairs a window with a backfill and leaves the watermarks where they were', async ({

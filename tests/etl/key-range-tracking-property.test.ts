@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { SOURCE_TABLES, stagingSpec } from '../../pipeline/index.ts';
 import {
   createSqlRenderer,
@@ -8,7 +8,7 @@ import {
   ensureMirror,
   scanKeyRanges,
 } from '../../warehouse/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
+import { etlTest } from '../support/fixtures.ts';
 
 /** Narrow ranges, so that a few dozen keys spread over many of them (and over both signs). */
 const WIDTH = 10;
@@ -46,27 +46,29 @@ const statement = fc.oneof(
   fc.constant({ sql: `truncate ${MIRROR}` }),
 );
 
+/** The scratch warehouse with an empty order-lines mirror, tracked in ranges of WIDTH keys. */
+const test = etlTest.extend<{ pool: ReturnType<typeof createWarehousePool> }>({
+  pool: [
+    async ({ scratch }, use) => {
+      const pool = createWarehousePool(scratch.config.DWH_URL);
+      const client = await pool.connect();
+      try {
+        await ensureMirror(client, createSqlRenderer(), spec);
+        await ensureKeyRangeTracking(client, spec, WIDTH);
+      } finally {
+        client.release();
+      }
+      await use(pool);
+      await pool.end();
+    },
+    { scope: 'file' },
+  ],
+});
+
 describe('mirror key-range tracking (property)', () => {
-  let scratch: Scratch;
-  let pool: ReturnType<typeof createWarehousePool>;
-
-  beforeAll(async () => {
-    scratch = await createScratch({ migrate: true });
-    pool = createWarehousePool(scratch.config.DWH_URL);
-    const client = await pool.connect();
-    try {
-      await ensureMirror(client, createSqlRenderer(), spec);
-      await ensureKeyRangeTracking(client, spec, WIDTH);
-    } finally {
-      client.release();
-    }
-  });
-  afterAll(async () => {
-    await pool.end();
-    await scratch.drop();
-  });
-
-  it('keeps every range equal to a count of the live keys, whatever statements change the mirror', async () => {
+  test('keeps every range equal to a count of the live keys, whatever statements change the mirror', async ({
+    pool,
+  }) => {
     await fc.assert(
       fc.asyncProperty(fc.array(statement, { minLength: 1, maxLength: 12 }), async (statements) => {
         const client = await pool.connect();

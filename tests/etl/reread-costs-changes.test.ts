@@ -1,9 +1,7 @@
 import type pg from 'pg';
 import { describe, expect } from 'vitest';
-import { createPipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { resetWatermark } from '../../warehouse/index.ts';
 import { etlTest } from '../support/fixtures.ts';
-import { createScratch } from '../support/scratch.ts';
 import { placeOrder, seedSmallShop } from '../support/source-writer.ts';
 import { mirrorCounts, starSchemaDigest, TEST_TABLES } from '../support/warehouse-checks.ts';
 
@@ -115,7 +113,7 @@ describe('re-reads cost what they change (issue 18)', () => {
   });
 
   test('after any mix of re-reads and backfills the warehouse equals the sources', async ({
-    scratch,
+    twin,
     deps,
     run,
     writer,
@@ -153,21 +151,14 @@ describe('re-reads cost what they change (issue 18)', () => {
     await run();
 
     for (const c of await mirrorCounts(writer, deps.warehouse)) expect(c.mirror, c.table).toBe(c.source);
-    const clean = await createScratch({ sourcesOf: scratch });
-    const cleanDeps = createPipelineDeps(clean.config);
-    try {
-      await runPipeline(cleanDeps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-      // the same star schema as a first load of the same sources, but for the lines deleted since,
-      // which the re-read warehouse keeps marked deleted
-      const { fact_sales: _, ...dims } = await starSchemaDigest(deps.warehouse);
-      const { fact_sales: __, ...cleanDims } = await starSchemaDigest(cleanDeps.warehouse);
-      expect(dims).toEqual(cleanDims);
-      expect((await deps.warehouse.query(LIVE_FACT)).rows).toEqual(
-        (await cleanDeps.warehouse.query(LIVE_FACT)).rows,
-      );
-    } finally {
-      await cleanDeps.close();
-      await clean.drop();
-    }
+    await twin.run();
+    // the same star schema as a first load of the same sources, but for the lines deleted since,
+    // which the re-read warehouse keeps marked deleted
+    const { fact_sales: _, ...dims } = await starSchemaDigest(deps.warehouse);
+    const { fact_sales: __, ...cleanDims } = await starSchemaDigest(twin.deps.warehouse);
+    expect(dims).toEqual(cleanDims);
+    expect((await deps.warehouse.query(LIVE_FACT)).rows).toEqual(
+      (await twin.deps.warehouse.query(LIVE_FACT)).rows,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createSqlRenderer, createWarehousePool, runModel } from '../../warehouse/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
+import { etlTest } from '../support/fixtures.ts';
 
 /** One source state of a customer: what the dimension tracks, and when it became true. */
 interface Version {
@@ -53,23 +53,27 @@ const historyArbitrary = fc
     });
   });
 
+/** The scratch warehouse through one connection. */
+const test = etlTest.extend<{ pool: ReturnType<typeof createWarehousePool> }>({
+  pool: [
+    async ({ scratch }, use) => {
+      const pool = createWarehousePool(scratch.config.DWH_URL, { max: 1 });
+      await use(pool);
+      await pool.end();
+    },
+    { scope: 'file' },
+  ],
+});
+
 describe('SCD2 merge (property)', () => {
-  let scratch: Scratch;
-  let pool: ReturnType<typeof createWarehousePool>;
   const renderer = createSqlRenderer();
   let runId = 0;
 
-  beforeAll(async () => {
-    scratch = await createScratch();
-    pool = createWarehousePool(scratch.config.DWH_URL, { max: 1 });
-  });
-  afterAll(async () => {
-    await pool.end();
-    await scratch.drop();
-  });
-
   /** Applies batches in order, each through the dim_customer model, and returns the history. */
-  async function apply(batches: readonly (readonly Version[])[]): Promise<string[]> {
+  async function apply(
+    pool: ReturnType<typeof createWarehousePool>,
+    batches: readonly (readonly Version[])[],
+  ): Promise<string[]> {
     const client = await pool.connect();
     try {
       await client.query('delete from dwh.dim_customer where customer_key <> 0');
@@ -109,7 +113,9 @@ describe('SCD2 merge (property)', () => {
     }
   }
 
-  it('gives the same history for any split into batches, any order inside a batch, and redelivered versions', async () => {
+  test('gives the same history for any split into batches, any order inside a batch, and redelivered versions', async ({
+    pool,
+  }) => {
     await fc.assert(
       fc.asyncProperty(
         historyArbitrary,
@@ -131,7 +137,7 @@ describe('SCD2 merge (property)', () => {
             );
             start = point;
           }
-          expect(await apply(batches)).toEqual(expectedHistory(history));
+          expect(await apply(pool, batches)).toEqual(expectedHistory(history));
         },
       ),
       { numRuns: 40 },

@@ -1,47 +1,44 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { loadConfig } from '../../core/config.ts';
 import { createMysqlPool } from '../../core/mysql-pool.ts';
 import { createPipelineDeps, etlStatus, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { readWatermark } from '../../warehouse/index.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { etlTest } from '../support/fixtures.ts';
+import { placeOrder, type SourceWriter, seedSmallShop } from '../support/source-writer.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
+/** The small shop, loaded by a first run. */
+const test = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
+  shop: [
+    async ({ writer, run }, use) => {
+      const shop = await seedSmallShop(writer);
+      await run();
+      await use(shop);
+    },
+    { scope: 'file' },
+  ],
+});
+// small pages and commits so that 10,000 rows cross many boundaries
+test.scoped({ tuning: { pageRows: 997, chunkRows: 101, commitEveryRows: 2_003 } });
+
+/** An order line under a key of the test's choosing (ranges far apart, a key that comes back). */
+const insertLine = (writer: SourceWriter, id: number, orderId: number, productId: number, quantity = 1) =>
+  writer.exec(
+    'orders',
+    'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, ?, 10.00)',
+    [id, orderId, productId, quantity],
+  );
+const factLines = async (deps: PipelineDeps, orderId: number) =>
+  (await deps.warehouse.query('select count(*)::int as n from dwh.fact_sales where order_id = $1', [orderId]))
+    .rows[0].n;
+
 describe('watermark pitfalls', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let shop: Awaited<ReturnType<typeof seedSmallShop>>;
-  const run = () => runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-  /** An order line under a key of the test's choosing (ranges far apart, a key that comes back). */
-  const insertLine = (id: number, orderId: number, productId: number, quantity = 1) =>
-    writer.exec(
-      'orders',
-      'INSERT INTO order_items (id, order_id, product_id, quantity, unit_price) VALUES (?, ?, ?, ?, 10.00)',
-      [id, orderId, productId, quantity],
-    );
-  const factLines = async (orderId: number) =>
-    (
-      await deps.warehouse.query('select count(*)::int as n from dwh.fact_sales where order_id = $1', [
-        orderId,
-      ])
-    ).rows[0].n;
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    // small pages and commits so that 10,000 rows cross many boundaries
-    deps = createPipelineDeps(scratch.config, { pageRows: 997, chunkRows: 101, commitEveryRows: 2_003 });
-    shop = await seedSmallShop(writer);
-    await run();
-  });
-  afterAll(async () => {
-    await deps.close();
-    await writer.close();
-    await scratch.drop();
-  });
-
-  it('loads a row whose transaction was held open across a run, with updated_at older than the saved watermark', async () => {
+  test('loads a row whose transaction was held open across a run, with updated_at older than the saved watermark', async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
     const held = await writer.pool('orders').getConnection();
     await held.query("SET time_zone = '+00:00'");
     await held.beginTransaction();
@@ -77,7 +74,13 @@ describe('watermark pitfalls', () => {
     expect(rows).toEqual([{ full_name: 'Пізній Клієнт' }]);
   });
 
-  it('loses and duplicates nothing when 10,000 rows share one updated_at across page and commit boundaries', async () => {
+  test('loses and duplicates nothing when 10,000 rows share one updated_at across page and commit boundaries', async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
+    expect(deps.tuning).toMatchObject({ pageRows: 997, chunkRows: 101, commitEveryRows: 2_003 });
     const { orderId } = await placeOrder(writer, {
       customerId: shop.customers[0]!,
       employeeId: shop.employees[0]!,
@@ -113,7 +116,12 @@ describe('watermark pitfalls', () => {
     expect(mirror.rows[0].n).toBe(10_000);
   });
 
-  it('marks a hard-deleted order line deleted and drops it from the totals', async () => {
+  test('marks a hard-deleted order line deleted and drops it from the totals', async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
     const { orderId, itemIds } = await placeOrder(writer, {
       customerId: shop.customers[1]!,
       employeeId: shop.employees[1]!,
@@ -123,7 +131,7 @@ describe('watermark pitfalls', () => {
       ],
     });
     await run();
-    expect(await factLines(orderId)).toBe(2);
+    expect(await factLines(deps, orderId)).toBe(2);
     await writer.exec('orders', 'DELETE FROM order_items WHERE id = ?', [itemIds[1]]);
     const summary = await run();
     expect(summary.transform.targets.find((t) => t.target === 'dwh.fact_sales')!.deleted).toBe(1);
@@ -144,7 +152,7 @@ describe('watermark pitfalls', () => {
     ).toBe(true);
   });
 
-  it('finds hard deletes in key ranges far apart, and only those', async () => {
+  test('finds hard deletes in key ranges far apart, and only those', async ({ writer, deps, run, shop }) => {
     const { orderId, itemIds } = await placeOrder(writer, {
       customerId: shop.customers[0]!,
       employeeId: shop.employees[0]!,
@@ -153,10 +161,10 @@ describe('watermark pitfalls', () => {
     // keys in three ranges of 100,000 besides the first one's
     const farKeys = [250_000, 250_001, 1_000_000, 7_654_321];
     for (const id of farKeys) {
-      await insertLine(id, orderId, shop.products[1]!);
+      await insertLine(writer, id, orderId, shop.products[1]!);
     }
     await run();
-    expect(await factLines(orderId)).toBe(5);
+    expect(await factLines(deps, orderId)).toBe(5);
     await writer.exec('orders', 'DELETE FROM order_items WHERE id IN (?, ?)', [250_001, 7_654_321]);
     const summary = await run();
     expect(summary.transform.targets.find((t) => t.target === 'stg.orders.order_items')!.deleted).toBe(2);
@@ -165,11 +173,16 @@ describe('watermark pitfalls', () => {
       [orderId],
     );
     expect(rows.map((r) => r.id)).toEqual([250_001, 7_654_321]);
-    expect(await factLines(orderId)).toBe(5);
+    expect(await factLines(deps, orderId)).toBe(5);
     expect(itemIds).toHaveLength(1);
   });
 
-  it("keeps the mirror's key ranges equal to its live keys, through deletes, returning keys, wrong totals and a lost trigger", async () => {
+  test("keeps the mirror's key ranges equal to its live keys, through deletes, returning keys, wrong totals and a lost trigger", async ({
+    writer,
+    deps,
+    run,
+    shop,
+  }) => {
     const mirrorRanges = async () =>
       (
         await deps.warehouse.query(
@@ -192,7 +205,7 @@ describe('watermark pitfalls', () => {
         { productId: shop.products[1]!, quantity: 1, unitPrice: '4.00' },
       ],
     });
-    await insertLine(3_300_001, orderId, shop.products[0]!);
+    await insertLine(writer, 3_300_001, orderId, shop.products[0]!);
     await run();
     expect(await mirrorRanges()).toEqual(await scannedRanges());
 
@@ -202,7 +215,7 @@ describe('watermark pitfalls', () => {
     const afterDelete = await mirrorRanges();
     expect(afterDelete).toEqual(await scannedRanges());
     expect(afterDelete.some((r) => r.range === '33')).toBe(false);
-    await insertLine(3_300_001, orderId, shop.products[0]!, 2);
+    await insertLine(writer, 3_300_001, orderId, shop.products[0]!, 2);
     await run();
     expect(await mirrorRanges()).toEqual(await scannedRanges());
 
@@ -211,7 +224,7 @@ describe('watermark pitfalls', () => {
     await deps.warehouse.query(
       "update stg.mirror_key_ranges set keys = keys + 7 where mirror = 'orders__order_items' and range = 33",
     );
-    await insertLine(3_300_002, orderId, shop.products[0]!);
+    await insertLine(writer, 3_300_002, orderId, shop.products[0]!);
     await run();
     await writer.exec('orders', 'DELETE FROM order_items WHERE id = ?', [3_300_002]);
     const repaired = await run();
@@ -226,7 +239,11 @@ describe('watermark pitfalls', () => {
     expect(await mirrorRanges()).toEqual(await scannedRanges());
   });
 
-  it('reads the same rows when the source server runs in another time zone', async () => {
+  test('reads the same rows when the source server runs in another time zone', async ({
+    scratch,
+    writer,
+    shop,
+  }) => {
     const admin = createMysqlPool(loadConfig().ORDERS_DB_URL, { connectionLimit: 1 }).promise();
     // Without its own UTC session the extract would take NOW() five hours behind and miss new rows.
     await admin.query("SET GLOBAL time_zone = '-05:00'");
@@ -261,7 +278,12 @@ describe('watermark pitfalls', () => {
     }
   });
 
-  it('etl status shows how far each table is behind its source, not how old its newest row is', async () => {
+  test('etl status shows how far each table is behind its source, not how old its newest row is', async ({
+    writer,
+    deps,
+    run,
+    shop: _,
+  }) => {
     await run();
     const caughtUp = await etlStatus(deps.warehouse, 5, (db) => deps.source(db));
     const orders = () => caughtUp.tables.find((t) => t.table === 'orders.orders')!;

@@ -21,8 +21,9 @@ import {
   type WarehouseState,
   warehouseState,
 } from './support/run-leftovers.ts';
+import { fillableTablespace } from './support/small-tablespace.ts';
 import { scenario } from './support/summary.ts';
-import { configThrough, type FaultProxy, openProxy } from './support/toxiproxy.ts';
+import { configThrough, type FaultProxy, openProxy, type ToxicSpec } from './support/toxiproxy.ts';
 
 /** Small chunks, so a source table streams in several pieces and a fault can land between them. */
 const TUNING: Partial<ExtractTuning> = { pageRows: 2_000, chunkRows: 250 };
@@ -121,19 +122,24 @@ describe('scenario 2: the database connections break during a run', () => {
     await scenario(
       {
         scenario: '2. MariaDB connection reset mid-stream',
-        fault: 'toxiproxy reset_peer on MariaDB after the first chunk',
+        fault: 'toxiproxy reset_peer on MariaDB after the first chunk of order_items',
       },
       async () => {
         const before = await warehouseState(inspect);
         let reset: Promise<string> | undefined;
+        let resetAfterRows = 0;
         const failure = await runThroughProxies({
-          rows(_table, rowsSoFar) {
-            if (rowsSoFar > 0 && !reset)
-              reset = mysqlProxy.add({ type: 'reset_peer', attributes: { timeout: 0 } });
+          // order_items streams in many chunks: reset after its first, while the rest is on the wire
+          rows(table, rowsSoFar) {
+            if (table !== 'orders.order_items' || rowsSoFar === 0 || reset) return;
+            resetAfterRows = rowsSoFar;
+            reset = mysqlProxy.add({ type: 'reset_peer', attributes: { timeout: 0 } });
           },
         }).catch((error: unknown) => error);
         await reset;
-        expect(reset, 'the extract streamed rows before the reset').toBeDefined();
+        expect(reset, 'order_items streamed rows before the reset').toBeDefined();
+        const [lines] = await writer.rows<{ n: number }>('orders', 'SELECT COUNT(*) AS n FROM order_items');
+        expect(resetAfterRows, 'rows of order_items read when the reset came').toBeLessThan(Number(lines!.n));
         expect(failure).toBeInstanceOf(Error);
         const message = asOperatorSees(failure);
         expect(message).toMatch(
@@ -182,6 +188,144 @@ describe('scenario 2: the database connections break during a run', () => {
           checked: `error: ${message.split('\n')[0]}; star, mirrors, watermarks unchanged; then = sources`,
           rowsCompared,
         };
+      },
+    );
+  });
+
+  /** Adds `toxic` once the run reaches `when`, and removes it `forMs` later: a stretch of bad network. */
+  function toxicStretch(proxy: FaultProxy, toxic: ToxicSpec, forMs: number) {
+    let stretch: Promise<void> | undefined;
+    return {
+      start() {
+        stretch ??= (async () => {
+          await proxy.add(toxic);
+          await new Promise((r) => setTimeout(r, forMs));
+          await proxy.heal();
+        })();
+      },
+      get started() {
+        return stretch !== undefined;
+      },
+      done: () => stretch,
+    };
+  }
+
+  it('latency of seconds on MariaDB and then on PostgreSQL: the run completes, the result is equal', async () => {
+    await someChanges();
+    await scenario(
+      {
+        scenario: '2. latency of seconds on either database',
+        fault: 'toxiproxy latency 2 s ±0.5 s, 5 s on MariaDB at the extract, then on PostgreSQL at the merge',
+      },
+      async () => {
+        const onSources = toxicStretch(
+          mysqlProxy,
+          { type: 'latency', attributes: { latency: 2_000, jitter: 500 } },
+          5_000,
+        );
+        const onWarehouse = toxicStretch(
+          pgProxy,
+          { type: 'latency', attributes: { latency: 2_000, jitter: 500 } },
+          5_000,
+        );
+        const started = performance.now();
+        const summary = await runThroughProxies({
+          phase(name) {
+            if (name === 'extract') onSources.start();
+          },
+          step(target) {
+            if (target.startsWith('stg ')) onWarehouse.start();
+          },
+        });
+        const seconds = (performance.now() - started) / 1000;
+        await onSources.done();
+        await onWarehouse.done();
+        expect(onSources.started && onWarehouse.started, 'both stretches of latency happened').toBe(true);
+        expect(seconds, 'the run waited through the latency').toBeGreaterThan(3);
+        expect((await lastRun(inspect)).status).toBe('succeeded');
+        expect(summary.extracts.reduce((n, e) => n + e.rows, 0)).toBeGreaterThan(0);
+        const rowsCompared = await expectWarehouseEqualsSources(writer, inspect);
+        return { checked: `run succeeded in ${seconds.toFixed(1)} s; warehouse = sources`, rowsCompared };
+      },
+    );
+  });
+
+  it('a bandwidth limit on both databases: a whole first load completes, the result is equal', async () => {
+    await scenario(
+      {
+        scenario: '2. bandwidth limit',
+        fault: 'toxiproxy bandwidth 1 MB/s on MariaDB → ETL and ETL → PostgreSQL, a first load',
+      },
+      async () => {
+        // A second, empty warehouse over the same sources: the limit then bites on every row there is.
+        const fresh = await createScratch({ sourcesOf: scratch });
+        const freshPool = new pg.Pool({ connectionString: fresh.config.DWH_URL, max: 2 });
+        try {
+          await mysqlProxy.add({ type: 'bandwidth', attributes: { rate: 1024 } }, 'downstream');
+          await pgProxy.add({ type: 'bandwidth', attributes: { rate: 1024 } }, 'upstream');
+          const deps = createPipelineDeps(
+            configThrough(fresh.config, { warehouse: pgProxy, sources: mysqlProxy }),
+            TUNING,
+          );
+          const started = performance.now();
+          const summary = await runPipeline(deps, {
+            tables: TEST_TABLES,
+            kind: 'incremental',
+            trigger: 'test',
+          }).finally(() => deps.close());
+          const seconds = (performance.now() - started) / 1000;
+          expect(summary.transform.incremental, 'a first load').toBe(false);
+          expect((await lastRun(freshPool)).status).toBe('succeeded');
+          const extracted = summary.extracts.reduce((n, e) => n + e.rows, 0);
+          expect(extracted).toBeGreaterThan(10_000);
+          const rowsCompared = await expectWarehouseEqualsSources(writer, freshPool);
+          return {
+            checked: `${extracted} rows in ${seconds.toFixed(1)} s; warehouse = sources`,
+            rowsCompared,
+          };
+        } finally {
+          await freshPool.end();
+          await fresh.drop();
+        }
+      },
+    );
+  });
+
+  it('the warehouse disk full: the run fails saying so, nothing is half-written', async () => {
+    await someChanges();
+    await scenario(
+      {
+        scenario: '2. warehouse disk full',
+        fault: "a 64 KiB tmpfs tablespace as the warehouse's default (real ENOSPC)",
+      },
+      async () => {
+        const database = new URL(scratch.config.DWH_URL).pathname.slice(1);
+        const owner = decodeURIComponent(new URL(scratch.config.DWH_URL).username);
+        const before = await warehouseState(inspect);
+        const tablespace = await fillableTablespace(database, owner, 64);
+        try {
+          const failure = await runThroughProxies().catch((error: unknown) => error);
+          expect(failure).toBeInstanceOf(Error);
+          const message = asOperatorSees(failure);
+          expect(message).toMatch(
+            /^the warehouse's disk is full: could not extend file .*No space left on device/,
+          );
+          expect(message).toMatch(/→ free space .*run again.*nothing of this one was committed/);
+          const failed = await lastRun(inspect);
+          expect(failed.status).toBe('failed');
+          expect(await runBatchTables(inspect, failed.runId), 'batch tables right after the failure').toEqual(
+            [],
+          );
+          await tablespace.release();
+          const rowsCompared = await expectNothingHalfWrittenThenRecovery(before, failed.runId);
+          return {
+            checked: `error: ${message.split('\n')[0]}; nothing loaded; then = sources`,
+            rowsCompared,
+          };
+        } finally {
+          await tablespace.release().catch(() => {});
+          await tablespace.remove();
+        }
       },
     );
   });

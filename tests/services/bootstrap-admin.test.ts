@@ -3,8 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceUrl } from '../../core/config.ts';
+import { bootstrapAdmin } from '../../services/auth/bootstrap-admin.ts';
+import type { AuthDatabase } from '../../services/auth/database.ts';
+import { openDatabase } from '../../services/shared/index.ts';
 import { runCli } from '../cli/run-cli.ts';
-import { call, readLog, rowsOf, type ServiceWorld, startServiceWorld, userWithRoles } from './service-fixtures.ts';
+import {
+  call,
+  readLog,
+  rowsOf,
+  type ServiceWorld,
+  startServiceWorld,
+  userWithRoles,
+} from './service-fixtures.ts';
 
 let world: ServiceWorld;
 let env: Record<string, string>;
@@ -37,6 +47,19 @@ describe('techmarket services admin create (the first admin)', () => {
     const none = await runCli(['services', 'admin', 'create', '--email', 'root@example.com'], env);
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain('TECHMARKET_ADMIN_PASSWORD');
+    const badEmail = await runCli(['services', 'admin', 'create', '--email', 'root'], {
+      ...env,
+      TECHMARKET_ADMIN_PASSWORD: 'a long enough password here',
+    });
+    expect(badEmail.code).toBe(2);
+    expect(badEmail.stderr).toContain('--email');
+    // The traffic driver's admin needs the same variable, and says so before doing anything.
+    const traffic = await runCli(
+      ['traffic', '--customers', '1', '--minutes', '1', '--admin-email', 'root@example.com'],
+      env,
+    );
+    expect(traffic.code).toBe(2);
+    expect(traffic.stderr).toContain('TECHMARKET_ADMIN_PASSWORD');
     expect(await adminCount()).toBe(0);
     expect(await rowsOf(world.authDb, 'select id from users')).toEqual([]);
   });
@@ -81,5 +104,28 @@ describe('techmarket services admin create (the first admin)', () => {
     expect(await adminCount()).toBe(1);
     expect(await rowsOf(world.authDb, "select id from users where email = 'other@example.com'")).toEqual([]);
     expect(readLog(world)).not.toContain(password);
+  }, 60_000);
+
+  it('makes one admin when two bootstraps run at once', async () => {
+    // Back to no admin (this scratch database is the test's own), then two bootstraps race.
+    await world.authDb.query(
+      "delete ur from user_roles ur join roles r on r.id = ur.role_id where r.name = 'admin'",
+    );
+    const db = openDatabase<AuthDatabase>(env.AUTH_DB_URL!, { connectionLimit: 2 });
+    try {
+      const policy = { minLength: 10, memoryKib: 19_456, timeCost: 2 };
+      const outcomes = await Promise.all(
+        ['race-a@example.com', 'race-b@example.com'].map((email) =>
+          bootstrapAdmin(db, { email, password: 'race correct horse battery', policy }),
+        ),
+      );
+      expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.created)).toEqual([
+        { created: false, reason: 'admin_exists', existingAdmins: 1 },
+      ]);
+      expect(await adminCount()).toBe(1);
+    } finally {
+      await db.destroy();
+    }
   }, 60_000);
 });

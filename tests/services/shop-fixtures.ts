@@ -53,6 +53,8 @@ export async function startShopWorld(
   const logStream = destination({ dest: world.logFile, sync: true });
   const jwks = `${world.authUrl}/.well-known/jwks.json`;
   const env = {
+    // Off for this world's own services too (they all share this one process's event loop).
+    ...noShedding,
     LOG_LEVEL: 'info',
     JWKS_COOLDOWN_MS: '0',
     AUTH_JWKS_URL: jwks,

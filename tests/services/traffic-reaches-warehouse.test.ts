@@ -62,6 +62,7 @@ describe('traffic through nginx (TLS) and the gateway, then the pipeline', () =>
       declined: 1,
       discounted: 2,
       reassigned: 1,
+      partiallyRefunded: 1,
     });
     expect(result.paidOrders).toHaveLength(4);
     expect(nginxRequests() - requestsBefore).toBe(result.requests);

@@ -2,10 +2,18 @@ import { placeOrder, type SourceWriter, seedSmallShop } from './source-writer.ts
 
 /**
  * A small shop with one order of `lines` order lines: enough rows to keep an extract's COPY busy for
- * a few seconds, so a test can act while it runs (as tests/etl/crash-recovery.test.ts does).
+ * a few seconds, so a test can act while it runs (as tests/faults/etl-worker-kill.test.ts does).
  */
-export async function seedBigOrder(writer: SourceWriter, lines: number): Promise<void> {
+export async function seedBigOrder(writer: SourceWriter, lines: number): Promise<SmallShop> {
   const shop = await seedSmallShop(writer);
+  await addBigOrder(writer, shop, lines);
+  return shop;
+}
+
+export type SmallShop = Awaited<ReturnType<typeof seedSmallShop>>;
+
+/** One more order of `lines` order lines in a shop already seeded: work for the next incremental run. */
+export async function addBigOrder(writer: SourceWriter, shop: SmallShop, lines: number): Promise<number> {
   const { orderId } = await placeOrder(writer, {
     customerId: shop.customers[0]!,
     employeeId: shop.employees[0]!,
@@ -20,9 +28,14 @@ export async function seedBigOrder(writer: SourceWriter, lines: number): Promise
        SELECT order_id, product_id, quantity + 1, unit_price, discount_amount FROM order_items WHERE order_id = ? LIMIT ?`,
       [orderId, lines - count],
     );
-    const [row] = await writer.rows<{ n: number }>('orders', 'SELECT COUNT(*) AS n FROM order_items');
+    const [row] = await writer.rows<{ n: number }>(
+      'orders',
+      'SELECT COUNT(*) AS n FROM order_items WHERE order_id = ?',
+      [orderId],
+    );
     count = Number(row!.n);
   }
+  return orderId;
 }
 
 /** Waits until a COPY into the order_items batch runs in the given warehouse database. */

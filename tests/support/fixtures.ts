@@ -17,16 +17,26 @@ import { TEST_TABLES } from './warehouse-checks.ts';
  * - `scratch`: private source databases and warehouse (createScratch);
  * - `writer`: writes to the scratch's sources as the services would;
  * - `deps`: the pipeline's dependencies on the scratch, with the extract sizes of `tuning`;
- * - `run`: one incremental run of every test table (its request fields can be overridden).
+ * - `run`: one incremental run of every test table (its request fields can be overridden);
+ * - `twin`: a second warehouse on the same sources, with its own deps and run, to compare the first
+ *   with what a plain `--local` run of the same sources builds.
  * A file that needs smaller extract units says so with `etlTest.scoped({ tuning: {...} })`.
  */
+type Run = (request?: Partial<PipelineRunRequest>) => Promise<PipelineRunSummary>;
+
 export interface EtlFixtures {
   tuning: Partial<ExtractTuning>;
   scratch: Scratch;
   writer: SourceWriter;
   deps: PipelineDeps;
-  run: (request?: Partial<PipelineRunRequest>) => Promise<PipelineRunSummary>;
+  run: Run;
+  twin: { scratch: Scratch; deps: PipelineDeps; run: Run };
 }
+
+const runOf =
+  (deps: PipelineDeps): Run =>
+  (request = {}) =>
+    runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test', ...request });
 
 export const etlTest = base.extend<EtlFixtures>({
   tuning: [{}, { scope: 'file' }],
@@ -57,9 +67,17 @@ export const etlTest = base.extend<EtlFixtures>({
   ],
   run: [
     async ({ deps }, use) => {
-      await use((request = {}) =>
-        runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test', ...request }),
-      );
+      await use(runOf(deps));
+    },
+    { scope: 'file' },
+  ],
+  twin: [
+    async ({ scratch }, use) => {
+      const twin = await createScratch({ sourcesOf: scratch });
+      const deps = createPipelineDeps(twin.config);
+      await use({ scratch: twin, deps, run: runOf(deps) });
+      await deps.close();
+      await twin.drop();
     },
     { scope: 'file' },
   ],

@@ -1,10 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { describe, expect } from 'vitest';
 import { type BackfillProgress, backfillProgressQuery, cancelSignal } from '../../workflows/definitions.ts';
 import { startBackfill } from '../../workflows/start-workflows.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter } from '../support/source-writer.ts';
 import {
   factDailyTotals,
   sourceDailyTotals,
@@ -12,42 +9,35 @@ import {
   TEST_TABLES,
 } from '../support/warehouse-checks.ts';
 import { dayAfter, writeDailyOrders } from './support/daily-orders.ts';
-import { startTestWorker, type TestWorker, uniqueId } from './support/temporal-harness.ts';
+import { uniqueId } from './support/temporal-harness.ts';
+import { workflowTest } from './support/workflow-fixtures.ts';
 
 const FIRST_DAY = '2026-10-01';
 const DAYS = 30;
 const ORDERS_PER_DAY = 3;
 
+/** DAYS days of orders in the sources; `twin` is the warehouse backfilled with the --local runner. */
+const test = workflowTest.extend<{ dailyOrders: undefined }>({
+  dailyOrders: [
+    async ({ writer }, use) => {
+      await writeDailyOrders(writer, { firstDay: FIRST_DAY, days: DAYS, ordersPerDay: ORDERS_PER_DAY });
+      await use(undefined);
+    },
+    { scope: 'file' },
+  ],
+});
+
 describe('backfill through Temporal', () => {
-  let scratch: Scratch;
-  /** A second warehouse on the same sources, backfilled with the --local runner. */
-  let local: Scratch;
-  let writer: SourceWriter;
-  let worker: TestWorker;
-  let deps: PipelineDeps;
-  let localDeps: PipelineDeps;
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    local = await createScratch({ sourcesOf: scratch });
-    writer = new SourceWriter(scratch.config);
-    await writeDailyOrders(writer, { firstDay: FIRST_DAY, days: DAYS, ordersPerDay: ORDERS_PER_DAY });
-    deps = createPipelineDeps(scratch.config);
-    localDeps = createPipelineDeps(local.config);
-    worker = await startTestWorker(scratch.config);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await deps?.close();
-    await localDeps?.close();
-    await writer?.close();
-    await local?.drop();
-    await scratch?.drop();
-  });
-
-  it('re-reads 30 days as one run: chunks side by side, one load, the warehouse --local leaves', async () => {
-    await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-    await runPipeline(localDeps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+  test('re-reads 30 days as one run: chunks side by side, one load, the warehouse --local leaves', async ({
+    writer,
+    deps,
+    run,
+    worker,
+    twin,
+    dailyOrders: _,
+  }) => {
+    await run();
+    await twin.run();
     // Changed in the sources with updated_at kept inside the window: only a backfill sees it.
     await writer.exec(
       'orders',
@@ -72,10 +62,8 @@ describe('backfill through Temporal', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const outcome = await result;
-    await runPipeline(localDeps, {
-      tables: TEST_TABLES,
+    await twin.run({
       kind: 'backfill',
-      trigger: 'test',
       windowFrom: `${FIRST_DAY} 00:00:00.000000`,
       windowTo: `${lastDay} 23:59:59.999999`,
     });
@@ -114,11 +102,15 @@ describe('backfill through Temporal', () => {
 
     const after = await starSchemaDigest(deps.warehouse);
     expect(after).not.toEqual(before);
-    expect(after).toEqual(await starSchemaDigest(localDeps.warehouse));
+    expect(after).toEqual(await starSchemaDigest(twin.deps.warehouse));
     expect(await factDailyTotals(deps.warehouse)).toEqual(await sourceDailyTotals(writer));
   }, 300_000);
 
-  it('stops on the cancel signal: the run recorded failed, its batches dropped, nothing applied', async () => {
+  test('stops on the cancel signal: the run recorded failed, its batches dropped, nothing applied', async ({
+    deps,
+    worker,
+    dailyOrders: _,
+  }) => {
     const before = await starSchemaDigest(deps.warehouse);
     const lastDay = dayAfter(FIRST_DAY, DAYS - 1);
     const started = await startBackfill(

@@ -1,68 +1,66 @@
 import { ActivityFailure, WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, runPipeline } from '../../pipeline/index.ts';
+import { describe, expect } from 'vitest';
 import { pipelineProgressQuery } from '../../workflows/definitions.ts';
 import { startDailyPipeline } from '../../workflows/start-workflows.ts';
 import { breakNextLoadOf } from '../support/broken-load.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { placeOrder, seedSmallShop } from '../support/source-writer.ts';
 import { mirrorCounts, starSchemaDigest, TEST_TABLES } from '../support/warehouse-checks.ts';
-import { startTestWorker, type TestWorker, uniqueId } from './support/temporal-harness.ts';
+import { uniqueId } from './support/temporal-harness.ts';
+import { workflowTest } from './support/workflow-fixtures.ts';
+
+/**
+ * The small shop with 20 orders, and `settledItem`: an order line last changed two hours ago, past the
+ * lookback, which later runs leave alone (the data-quality test breaks its next load).
+ */
+const test = workflowTest.extend<{ settledItem: number }>({
+  settledItem: [
+    async ({ writer }, use) => {
+      const shop = await seedSmallShop(writer);
+      for (let i = 0; i < 20; i++) {
+        await placeOrder(writer, {
+          customerId: shop.customers[i % 2]!,
+          employeeId: shop.employees[i % 2]!,
+          lines: [
+            { productId: shop.products[0]!, quantity: 1 + i, unitPrice: '19999.99', discount: '10.00' },
+            { productId: shop.products[1]!, quantity: 2, unitPrice: '299.50' },
+          ],
+          paidWith: i % 3 === 0 ? undefined : 'card',
+        });
+      }
+      // A line last changed two hours ago: past the lookback, so later runs leave its fact row alone.
+      const [settled] = await writer.rows<{ at: string }>(
+        'orders',
+        "SELECT DATE_FORMAT(NOW(6) - INTERVAL 2 HOUR, '%Y-%m-%d %H:%i:%s.%f') AS at",
+      );
+      const settledOrder = await writer.insert('orders', 'orders', {
+        customer_id: shop.customers[0],
+        employee_id: shop.employees[0],
+        subtotal_amount: '40.00',
+        total_amount: '40.00',
+        created_at: settled!.at,
+        updated_at: settled!.at,
+      });
+      const settledItem = await writer.insert('orders', 'order_items', {
+        order_id: settledOrder,
+        product_id: shop.products[1],
+        quantity: 4,
+        unit_price: '10.00',
+        created_at: settled!.at,
+        updated_at: settled!.at,
+      });
+      await use(settledItem);
+    },
+    { scope: 'file' },
+  ],
+});
 
 describe('dailyPipeline through Temporal', () => {
-  let scratch: Scratch;
-  let local: Scratch;
-  let writer: SourceWriter;
-  let worker: TestWorker;
-  let settledItem: number;
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    local = await createScratch({ sourcesOf: scratch });
-    writer = new SourceWriter(scratch.config);
-    const shop = await seedSmallShop(writer);
-    for (let i = 0; i < 20; i++) {
-      await placeOrder(writer, {
-        customerId: shop.customers[i % 2]!,
-        employeeId: shop.employees[i % 2]!,
-        lines: [
-          { productId: shop.products[0]!, quantity: 1 + i, unitPrice: '19999.99', discount: '10.00' },
-          { productId: shop.products[1]!, quantity: 2, unitPrice: '299.50' },
-        ],
-        paidWith: i % 3 === 0 ? undefined : 'card',
-      });
-    }
-    // A line last changed two hours ago: past the lookback, so later runs leave its fact row alone.
-    const [settled] = await writer.rows<{ at: string }>(
-      'orders',
-      "SELECT DATE_FORMAT(NOW(6) - INTERVAL 2 HOUR, '%Y-%m-%d %H:%i:%s.%f') AS at",
-    );
-    const settledOrder = await writer.insert('orders', 'orders', {
-      customer_id: shop.customers[0],
-      employee_id: shop.employees[0],
-      subtotal_amount: '40.00',
-      total_amount: '40.00',
-      created_at: settled!.at,
-      updated_at: settled!.at,
-    });
-    settledItem = await writer.insert('orders', 'order_items', {
-      order_id: settledOrder,
-      product_id: shop.products[1],
-      quantity: 4,
-      unit_price: '10.00',
-      created_at: settled!.at,
-      updated_at: settled!.at,
-    });
-    worker = await startTestWorker(scratch.config);
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await writer?.close();
-    await local?.drop();
-    await scratch?.drop();
-  });
-
-  it('builds the same warehouse as a --local run on the same sources', async () => {
+  test('builds the same warehouse as a --local run on the same sources', async ({
+    writer,
+    worker,
+    twin,
+    settledItem: _,
+  }) => {
     const started = await startDailyPipeline(
       worker.temporal.client,
       {},
@@ -86,20 +84,19 @@ describe('dailyPipeline through Temporal', () => {
     );
     expect(runs).toEqual([{ status: 'succeeded', trigger: 'temporal', workflow_id: started.workflowId }]);
 
-    const localDeps = createPipelineDeps(local.config);
-    try {
-      await runPipeline(localDeps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-      expect(await starSchemaDigest(worker.deps.warehouse)).toEqual(
-        await starSchemaDigest(localDeps.warehouse),
-      );
-    } finally {
-      await localDeps.close();
-    }
+    await twin.run();
+    expect(await starSchemaDigest(worker.deps.warehouse)).toEqual(
+      await starSchemaDigest(twin.deps.warehouse),
+    );
     for (const c of await mirrorCounts(writer, worker.deps.warehouse))
       expect(c.mirror, c.table).toBe(c.source);
   });
 
-  it('fails the run, without retrying, when an error-severity data-quality rule fails', async () => {
+  test('fails the run, without retrying, when an error-severity data-quality rule fails', async ({
+    writer,
+    worker,
+    settledItem,
+  }) => {
     const undo = await breakNextLoadOf(worker.deps.warehouse, writer, settledItem);
     const started = await startDailyPipeline(
       worker.temporal.client,

@@ -1,14 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps } from '../../pipeline/index.ts';
+import { describe, expect } from 'vitest';
 import { beginRun } from '../../warehouse/index.ts';
 import { createActivities } from '../../workflows/activities/index.ts';
 import { seedBigOrder } from '../support/big-order.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter } from '../support/source-writer.ts';
+import { etlTest } from '../support/fixtures.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
 const LINES = 60_000;
 const KEPT = 20_000;
+
+/** One order of LINES lines in the sources, nothing loaded yet. */
+const test = etlTest.extend<{ bigOrder: undefined }>({
+  bigOrder: [
+    async ({ writer }, use) => {
+      await seedBigOrder(writer, LINES);
+      await use(undefined);
+    },
+    { scope: 'file' },
+  ],
+});
+// COPYs committed every 5,000 rows, so that a cut-off extract leaves several behind
+test.scoped({ tuning: { commitEveryRows: 5_000 } });
 
 /**
  * What a retried extract activity relies on when its worker died: the batch table keeps the committed
@@ -17,22 +28,6 @@ const KEPT = 20_000;
  * one INSERT … SELECT), so the id must order them; ids of different lengths catch text ordering.
  */
 describe('a retried extract activity', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    await seedBigOrder(writer, LINES);
-    deps = createPipelineDeps(scratch.config, { commitEveryRows: 5_000 });
-  });
-  afterAll(async () => {
-    await deps?.close();
-    await writer?.close();
-    await scratch?.drop();
-  });
-
   const cases = [
     { kind: 'incremental' as const, order: 'id' },
     {
@@ -43,7 +38,11 @@ describe('a retried extract activity', () => {
     },
   ];
   for (const { order, ...request } of cases) {
-    it(`resumes after the last committed row (${request.kind}, keyset ${order})`, async () => {
+    test(`resumes after the last committed row (${request.kind}, keyset ${order})`, async ({
+      deps,
+      bigOrder: _,
+    }) => {
+      expect(deps.tuning.commitEveryRows).toBe(5_000);
       const activities = createActivities(deps, { sourceTables: TEST_TABLES });
       const client = await deps.warehouse.connect();
       const { runId } = await beginRun(client, {

@@ -33,25 +33,38 @@ const libsDir = () => join(classpathDir('kafka-connect', CONNECT_POM), 'libs');
 const debeziumDir = () =>
   join(classpathDir('kafka-connect-plugins', DEBEZIUM_POM), 'debezium-connector-mysql');
 
+/** Where one Connect worker listens and keeps its state (the shared one, or a test's own). */
+export interface ConnectWorkerSettings {
+  port: number;
+  groupId: string;
+  /** Prefix of its three internal topics (`<prefix>-configs`, `-offsets`, `-status`). */
+  topicPrefix: string;
+}
+const SHARED_WORKER: ConnectWorkerSettings = {
+  port: CONNECT_PORT,
+  groupId: 'techmarket-connect',
+  topicPrefix: 'techmarket-connect',
+};
+
 /**
  * Distributed mode, so connectors are registered over REST and their offsets live in Kafka. The
  * internal topics have one replica (one broker). JSON without embedded schemas keeps change events
  * small and readable by the CDC consumer; a connector can override its converters. Offsets are
  * flushed every second so a restarted connector repeats little.
  */
-function workerProperties(): string {
+export function workerProperties(worker: ConnectWorkerSettings = SHARED_WORKER): string {
   return `bootstrap.servers=${KAFKA_ADDRESS}
-group.id=techmarket-connect
-listeners=http://${CONNECT_HOST}:${CONNECT_PORT}
+group.id=${worker.groupId}
+listeners=http://${CONNECT_HOST}:${worker.port}
 rest.advertised.host.name=${CONNECT_HOST}
-rest.advertised.port=${CONNECT_PORT}
+rest.advertised.port=${worker.port}
 key.converter=org.apache.kafka.connect.json.JsonConverter
 value.converter=org.apache.kafka.connect.json.JsonConverter
 key.converter.schemas.enable=false
 value.converter.schemas.enable=false
-config.storage.topic=techmarket-connect-configs
-offset.storage.topic=techmarket-connect-offsets
-status.storage.topic=techmarket-connect-status
+config.storage.topic=${worker.topicPrefix}-configs
+offset.storage.topic=${worker.topicPrefix}-offsets
+status.storage.topic=${worker.topicPrefix}-status
 config.storage.replication.factor=1
 offset.storage.replication.factor=1
 status.storage.replication.factor=1
@@ -61,6 +74,38 @@ offset.flush.interval.ms=1000
 plugin.path=${dirname(debeziumDir())}
 plugin.discovery=service_load
 `;
+}
+
+/**
+ * `/connectors` answers only once the worker has joined its group and read the config topic, and
+ * the plugin list proves Debezium was loaded: the REST port alone opens well before either.
+ */
+export async function connectWorkerHealthy(base: string): Promise<boolean> {
+  try {
+    const connectors = await fetch(`${base}/connectors`, { signal: AbortSignal.timeout(3000) });
+    if (!connectors.ok) return false;
+    const plugins = await fetch(`${base}/connector-plugins`, { signal: AbortSignal.timeout(3000) });
+    if (!plugins.ok) return false;
+    const list = (await plugins.json()) as { class: string }[];
+    return list.some((p) => p.class === DEBEZIUM_MYSQL_CONNECTOR);
+  } catch {
+    return false;
+  }
+}
+
+/** The JVM's arguments for a distributed worker reading `propertiesFile`. */
+export function connectWorkerArgs(propertiesFile: string): string[] {
+  return [
+    '-Xms256m',
+    '-Xmx1g',
+    '-XX:+UseG1GC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${CONNECT_LOG4J2}`,
+    '-cp',
+    `${libsDir()}/*`,
+    'org.apache.kafka.connect.cli.ConnectDistributed',
+    propertiesFile,
+  ];
 }
 
 export const kafkaConnectPart: InfraPart = {
@@ -86,39 +131,14 @@ export const kafkaConnectPart: InfraPart = {
     mkdirSync(CONNECT_HOME, { recursive: true });
     mkdirSync(LOG_DIR, { recursive: true });
     writeFileSync(CONNECT_PROPERTIES, workerProperties());
-    return spawnDetached(
-      JAVA_BIN,
-      [
-        '-Xms256m',
-        '-Xmx1g',
-        '-XX:+UseG1GC',
-        '-Djava.awt.headless=true',
-        `-Dlog4j2.configurationFile=${CONNECT_LOG4J2}`,
-        '-cp',
-        `${libsDir()}/*`,
-        'org.apache.kafka.connect.cli.ConnectDistributed',
-        CONNECT_PROPERTIES,
-      ],
-      { logFile: join(LOG_DIR, 'kafka-connect.log'), cwd: CONNECT_HOME },
-    );
+    return spawnDetached(JAVA_BIN, connectWorkerArgs(CONNECT_PROPERTIES), {
+      logFile: join(LOG_DIR, 'kafka-connect.log'),
+      cwd: CONNECT_HOME,
+    });
   },
 
-  /**
-   * `/connectors` answers only once the worker has joined its group and read the config topic, and
-   * the plugin list proves Debezium was loaded: the REST port alone opens well before either.
-   */
   async isHealthy() {
-    const base = `http://${CONNECT_HOST}:${CONNECT_PORT}`;
-    try {
-      const connectors = await fetch(`${base}/connectors`, { signal: AbortSignal.timeout(3000) });
-      if (!connectors.ok) return false;
-      const plugins = await fetch(`${base}/connector-plugins`, { signal: AbortSignal.timeout(3000) });
-      if (!plugins.ok) return false;
-      const list = (await plugins.json()) as { class: string }[];
-      return list.some((p) => p.class === DEBEZIUM_MYSQL_CONNECTOR);
-    } catch {
-      return false;
-    }
+    return connectWorkerHealthy(`http://${CONNECT_HOST}:${CONNECT_PORT}`);
   },
 
   async version() {

@@ -164,7 +164,8 @@ function renderChart(points) {
               new Date(ts * 1000).toISOString().slice(0, level().grain === 'month' ? 7 : 10),
             ),
         },
-        { scale: 'revenue', values: (_u, v) => v.map((x) => `${Math.round(x / 1000)}k`) },
+        // wide enough for "12500k" (uPlot's 50 px default cut the first digit off)
+        { scale: 'revenue', size: 64, values: (_u, v) => v.map((x) => `${Math.round(x / 1000)}k`) },
         { scale: 'orders', side: 1, grid: { show: false } },
       ],
     },
@@ -263,6 +264,26 @@ $('#filters').addEventListener('submit', async (event) => {
   };
   state.levels = [{ grain: 'month', range: { from: form.from.value, to: form.to.value } }];
   await render();
+});
+
+// A digest of the applied filters (regions, category) by e-mail, after each day, week or month; the
+// service checks the view as the user's role and mails the account's own address (docs/bi.md).
+$('#subscribe').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const f = state.filter;
+  const response = await fetch('api/subscriptions', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      cadence: event.target.cadence.value,
+      regions: f.regions,
+      ...(f.category ? { category: Number(f.category) } : {}),
+    }),
+  });
+  const body = await response.json();
+  $('#subscribe-status').textContent = response.ok
+    ? `Subscribed: ${body.email} gets the first digest after ${body.nextPeriod.to}.`
+    : body.message;
 });
 
 async function start() {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { idempotencyHeaders, requestHash } from '../../kit/idempotency.ts';
 import { runIdempotent } from '../../kit/idempotency-store.ts';
+import { fromCents, toCents } from '../../kit/money.ts';
 import { conflict, errorReply, HttpError, notFound } from '../../shared/index.ts';
 import { addToOutbox, lockOrder, moveOrder, readOrder } from '../repositories/orders-repository.ts';
 import { checkoutBody, idParams, order, refundBody } from '../schemas/orders.ts';
@@ -131,7 +132,8 @@ export async function checkoutRoutes(
       preHandler: app.authenticate,
       schema: {
         tags: ['orders'],
-        summary: 'Refund a paid order in full: the captured amount goes back to the card (Idempotency-Key)',
+        summary:
+          'Refund a paid order, in full or part (`amount`, at most what is not refunded yet); the order becomes refunded when nothing is left (Idempotency-Key)',
         security: [{ bearer: [] }],
         headers: idempotencyHeaders,
         params: idParams,
@@ -160,19 +162,37 @@ export async function checkoutRoutes(
             );
           }
           const paymentId = Number(locked.payment_id);
-          const refunded = await upstreams.refund(
-            paymentId,
-            locked.total_amount,
-            `order-${orderId}-refund`,
-            request.id,
-          );
+          const current = await upstreams.payment(paymentId, request.id);
+          if (!current.ok) throw paymentRefused(current.status, current.body);
+          const left = toCents(current.payment.capturedAmount) - toCents(current.payment.refundedAmount);
+          const amount = request.body?.amount === undefined ? left : toCents(request.body.amount);
+          if (amount > left) {
+            throw new HttpError(
+              422,
+              'amount_above_refundable',
+              `body.amount: ${fromCents(left)} can still be refunded (${current.payment.capturedAmount} paid, ${current.payment.refundedAmount} refunded)`,
+              { details: { field: 'body.amount' } },
+            );
+          }
+          // Like checkout's: the client's key decides the payment's, so a replay refunds nothing twice,
+          // and each new partial refund (a new key) is a refund of its own.
+          const refundKey = `o${orderId}-r-${createHash('sha256')
+            .update(`${viewer.userId}:${key ?? randomUUID()}`)
+            .digest('hex')
+            .slice(0, 40)}`;
+          const refunded = await upstreams.refund(paymentId, fromCents(amount), refundKey, request.id);
           if (!refunded.ok) throw paymentRefused(refunded.status, refunded.body);
-          await moveOrder(trx, orderId, 'refunded');
+          const fully = refunded.payment.refundedAmount === refunded.payment.capturedAmount;
+          // A part refunded leaves the order as it was (paid, shipped or delivered): its lines were
+          // still sold. Only when nothing is left does it become refunded (and leave revenue).
+          if (fully) await moveOrder(trx, orderId, 'refunded');
           await addToOutbox(trx, orderId, 'OrderRefunded', {
             orderId,
             customerId: Number(locked.customer_id),
             userId: Number(locked.user_id),
-            amount: locked.total_amount,
+            amount: fromCents(amount),
+            refundedTotal: refunded.payment.refundedAmount,
+            full: fully,
             currency: locked.currency,
             paymentId,
           });

@@ -124,5 +124,15 @@ export const checkoutBody = z.strictObject({
     cvc: z.string().regex(/^\d{3,4}$/, 'must be 3 or 4 digits'),
   }),
 });
-export const refundBody = z.strictObject({ reason: z.string().trim().max(200).optional() }).optional();
+export const refundBody = z
+  .strictObject({
+    reason: z.string().trim().max(200).optional(),
+    /** Part of what was paid; absent: everything not refunded yet. */
+    amount: z
+      .string()
+      .regex(/^\d{1,10}(\.\d{1,2})?$/, 'must be an amount such as 25.50')
+      .refine((a) => Number(a) > 0, 'must be above 0')
+      .optional(),
+  })
+  .optional();
 export const statusBody = z.strictObject({ status: z.enum(['shipped', 'delivered', 'cancelled']) });
