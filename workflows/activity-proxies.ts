@@ -1,5 +1,6 @@
 import {
   ActivityCancellationType,
+  type ActivityOptions,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -86,7 +87,7 @@ export const extractActivities = proxyActivities<
 });
 
 /** One PostgreSQL transaction: a retry starts it over from the committed state. */
-export const transformActivities = proxyActivities<Pick<EtlActivities, 'transformRun'>>({
+const TRANSFORM_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '4 hours',
   heartbeatTimeout: '1 minute',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -97,7 +98,23 @@ export const transformActivities = proxyActivities<Pick<EtlActivities, 'transfor
     maximumAttempts: 4,
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
-});
+};
+
+type TransformActivities = Pick<EtlActivities, 'transformRun'>;
+
+export const transformActivities = proxyActivities<TransformActivities>(TRANSFORM_OPTIONS);
+
+/**
+ * The transform with another heartbeat timeout, when a workflow's input asks for one (decision 0026);
+ * without one, the minute above.
+ */
+export function transformActivitiesWith(heartbeatSeconds: number | undefined): TransformActivities {
+  if (heartbeatSeconds === undefined) return transformActivities;
+  return proxyActivities<TransformActivities>({
+    ...TRANSFORM_OPTIONS,
+    heartbeatTimeout: `${heartbeatSeconds} seconds`,
+  });
+}
 
 /** Data-quality rules after the load: read-only queries, so a retry after a lost connection is safe. */
 export const qualityActivities = proxyActivities<Pick<EtlActivities, 'runQualityGate'>>({

@@ -3,5 +3,6 @@ import type { DailyPipelineInput } from './schemas.ts';
 
 /** The daily incremental run over every source table (or the given ones), started by the Schedule. */
 export async function dailyPipeline(input: DailyPipelineInput = {}): Promise<PipelineRunOutcome> {
-  return runPipelineInWorkflow({ ...input, kind: 'incremental' });
+  const { transformHeartbeatSeconds, ...request } = input;
+  return runPipelineInWorkflow({ ...request, kind: 'incremental' }, { transformHeartbeatSeconds });
 }

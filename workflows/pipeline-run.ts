@@ -11,7 +11,7 @@ import {
   extractActivities,
   fewerRoundTrips,
   qualityActivities,
-  transformActivities,
+  transformActivitiesWith,
 } from './activity-proxies.ts';
 import {
   cancelSignal,
@@ -45,8 +45,12 @@ export const RUN_CANCELLED = 'RunCancelled';
  * a bounded number at once → transform (dimensions, then facts) → data-quality gate → finish. Any failure, the cancel
  * signal or a cancellation from Temporal finishes the run as failed, once no activity still works on it.
  */
-export async function runPipelineInWorkflow(request: PipelineRunRequest): Promise<PipelineRunOutcome> {
+export async function runPipelineInWorkflow(
+  request: PipelineRunRequest,
+  timeouts: { transformHeartbeatSeconds?: number } = {},
+): Promise<PipelineRunOutcome> {
   const started = Date.now();
+  const transformActivities = transformActivitiesWith(timeouts.transformHeartbeatSeconds);
   const fewer = fewerRoundTrips();
   const runActivities = bookkeepingActivities(fewer);
   /** Cancels the one extract activity of a run that makes fewer round trips (the cancel signal). */

@@ -17,10 +17,18 @@ const utcTimestamp = z
 /** Source tables extracted at once within one run; 1 by default, as ETL_EXTRACT_PARALLELISM (core/config.ts). */
 const extractParallelism = z.number().int().min(1).max(16).default(1);
 
+/**
+ * Seconds without a heartbeat before Temporal gives a run's load to a new attempt (decision 0026).
+ * Unset, the workflow's own minute. Shorter only in the fault tests that freeze a worker past it: the
+ * load beats every 5 seconds (PULSE_INTERVAL_MS), so less than 10 would time out a healthy load.
+ */
+const transformHeartbeatSeconds = z.number().int().min(10).max(3_600).optional();
+
 export const dailyPipelineInputSchema = z.strictObject({
   /** Qualified source table names; empty means every configured table (default). */
   tables: z.array(tableName).default([]),
   extractParallelism,
+  transformHeartbeatSeconds,
 });
 export type DailyPipelineInput = z.input<typeof dailyPipelineInputSchema>;
 
