@@ -10,13 +10,14 @@ import {
 import { ensureParts } from '../infra/ensure-parts.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { waitUntil } from '../support/wait-until.ts';
 import {
   factDailyTotals,
   mirrorCounts,
   sourceDailyTotals,
   TEST_TABLES,
 } from '../support/warehouse-checks.ts';
-import { dropCdcLeftovers, waitUntil } from './cdc-support.ts';
+import { dropCdcLeftovers } from './cdc-support.ts';
 
 const CDC_TABLES = selectSourceTables(
   ['orders.customers', 'orders.orders', 'orders.order_items', 'catalog.products'],

@@ -16,19 +16,6 @@ export const kafkaFor = (config: Config) =>
     logLevel: logLevel.NOTHING,
   });
 
-/** Polls until `check` holds; the failure names what was awaited. */
-export async function waitUntil(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  seconds = 90,
-): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** Removes the scratch's connectors and topics (every name carries the scratch's database names). */
 export async function dropCdcLeftovers(config: Config, tables: readonly SourceTable[]): Promise<void> {
   for (const table of tables) await removeConnector(config, table).catch(() => {});

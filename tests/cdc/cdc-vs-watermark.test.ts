@@ -12,13 +12,14 @@ import { readWatermark } from '../../warehouse/index.ts';
 import { ensureParts } from '../infra/ensure-parts.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { SourceWriter } from '../support/source-writer.ts';
+import { waitUntil } from '../support/wait-until.ts';
 import {
   factDailyTotals,
   mirrorCounts,
   sourceDailyTotals,
   TEST_TABLES,
 } from '../support/warehouse-checks.ts';
-import { dropCdcLeftovers, waitUntil } from './cdc-support.ts';
+import { dropCdcLeftovers } from './cdc-support.ts';
 
 const CDC_TABLES = selectSourceTables(
   ['orders.customers', 'orders.orders', 'orders.order_items', 'catalog.products', 'payments.payments'],

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { REPO_ROOT } from '../../core/paths.ts';
 import { selectSourceTables } from '../../pipeline/index.ts';
-import { dropCdcLeftovers, waitUntil } from '../cdc/cdc-support.ts';
+import { dropCdcLeftovers } from '../cdc/cdc-support.ts';
 import { etlTest } from '../support/fixtures.ts';
+import { waitUntil } from '../support/wait-until.ts';
 import { envFor, runCli } from './run-cli.ts';
 
 /**

@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaFor, waitUntil } from '../cdc/cdc-support.ts';
+import { kafkaFor } from '../cdc/cdc-support.ts';
 import { ensureParts } from '../infra/ensure-parts.ts';
+import { waitUntil } from '../support/wait-until.ts';
 import {
   type CdcFaultWorld,
   type ConsumerProcess,

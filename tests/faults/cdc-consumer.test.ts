@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerGroup, deadLetterTopic } from '../../pipeline/cdc/index.ts';
-import { kafkaFor, waitUntil } from '../cdc/cdc-support.ts';
+import { kafkaFor } from '../cdc/cdc-support.ts';
 import { ensureParts } from '../infra/ensure-parts.ts';
+import { waitUntil } from '../support/wait-until.ts';
 import {
   type CdcFaultWorld,
   type ConsumerProcess,

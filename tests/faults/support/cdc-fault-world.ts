@@ -12,9 +12,10 @@ import {
   type SourceTable,
   selectSourceTables,
 } from '../../../pipeline/index.ts';
-import { dropCdcLeftovers, kafkaFor, waitUntil } from '../../cdc/cdc-support.ts';
+import { dropCdcLeftovers, kafkaFor } from '../../cdc/cdc-support.ts';
 import { createScratch, type Scratch, scratchEnv } from '../../support/scratch.ts';
 import { placeOrder, SourceWriter, seedSmallShop } from '../../support/source-writer.ts';
+import { waitUntil } from '../../support/wait-until.ts';
 import { mirrorCounts, TEST_TABLES } from '../../support/warehouse-checks.ts';
 
 /**
