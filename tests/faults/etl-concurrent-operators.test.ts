@@ -1,22 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { addBigOrder, type SmallShop, seedBigOrder } from '../support/big-order.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
+import { describe, expect } from 'vitest';
+import { addBigOrder } from '../support/big-order.ts';
 import {
   type EtlProcess,
   expectRunsSettled,
-  kill,
-  startCli,
+  pastSafetyLag,
+  etlProcessTest as test,
   waitUntilPaused,
 } from './support/etl-processes.ts';
 import { expectWarehouseEqualsSources } from './support/invariants.ts';
 import { scenario } from './support/summary.ts';
 
 const LINES = 40_000;
-/** The CLI reads with a one-second safety lag: rows must be older. */
-const pastSafetyLag = () => new Promise((r) => setTimeout(r, 1_100));
 /** A backfill window around now (backfill days are UTC dates). */
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -28,38 +22,18 @@ const today = () => new Date().toISOString().slice(0, 10);
  * watermark back over the reset.
  */
 describe('scenario 3: concurrent operators', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let shop: SmallShop;
-  const processes: EtlProcess[] = [];
-  const dwhName = () => new URL(scratch.config.DWH_URL).pathname.slice(1);
-  const query = (sql: string, values: unknown[] = []) => deps.warehouse.query(sql, values);
-  const cli = (args: string[], env: Record<string, string> = {}) => {
-    const proc = startCli(scratch, args, env);
-    processes.push(proc);
-    return proc;
-  };
   /** The error line a refused command prints (--json): its message and hint. */
   const refusal = (proc: EtlProcess) => String(JSON.parse(proc.stdout()).error);
 
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    shop = await seedBigOrder(writer, 10);
-    deps = createPipelineDeps(scratch.config);
-    await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-  });
-  afterEach(async () => {
-    for (const proc of processes.splice(0)) await kill(proc);
-  });
-  afterAll(async () => {
-    await deps?.close();
-    await writer?.close();
-    await scratch?.drop();
-  });
-
-  it('two runs started at once: one runs, the other is refused naming it', async () => {
+  test('two runs started at once: one runs, the other is refused naming it', async ({
+    shop,
+    writer,
+    deps,
+    processes,
+    query,
+    dwhName,
+  }) => {
+    const cli = processes.cli;
     await scenario(
       { scenario: '3. two runs at once', fault: 'a second `etl run --local` while the first runs' },
       async () => {
@@ -77,7 +51,7 @@ describe('scenario 3: concurrent operators', () => {
         );
         first.child.kill('SIGCONT');
         expect(await first.exited, first.stderr()).toBe(0);
-        await expectRunsSettled(query, dwhName());
+        await expectRunsSettled(query, dwhName);
         return {
           checked: 'second refused with the running run named; w = s',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
@@ -86,7 +60,15 @@ describe('scenario 3: concurrent operators', () => {
     );
   });
 
-  it('a run and a backfill started at once: both finish, their loads one after the other', async () => {
+  test('a run and a backfill started at once: both finish, their loads one after the other', async ({
+    shop,
+    writer,
+    deps,
+    processes,
+    query,
+    dwhName,
+  }) => {
+    const cli = processes.cli;
     await scenario(
       {
         scenario: '3. a run and a backfill at once',
@@ -110,7 +92,7 @@ describe('scenario 3: concurrent operators', () => {
         );
         expect(loads.map((l) => l.kind).toSorted()).toEqual(['backfill', 'incremental']);
         expect(loads[0]!.ended <= loads[1]!.began, JSON.stringify(loads)).toBe(true);
-        await expectRunsSettled(query, dwhName());
+        await expectRunsSettled(query, dwhName);
         return {
           checked: 'both succeeded; loads did not interleave; w = s',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
@@ -119,7 +101,15 @@ describe('scenario 3: concurrent operators', () => {
     );
   });
 
-  it('a reset while a backfill (or a run) is in progress is refused, and works once it ends', async () => {
+  test('a reset while a backfill (or a run) is in progress is refused, and works once it ends', async ({
+    shop,
+    writer,
+    deps,
+    processes,
+    query,
+    dwhName,
+  }) => {
+    const cli = processes.cli;
     await scenario(
       { scenario: '3. a backfill and a reset at once', fault: '`etl reset` during `etl backfill --local`' },
       async () => {
@@ -162,7 +152,7 @@ describe('scenario 3: concurrent operators', () => {
         expect(JSON.parse(retried.stdout())).toEqual({ table: 'orders.order_items', reset: true });
         const full = cli(['etl', 'run', '--local', '--json']);
         expect(await full.exited, full.stderr()).toBe(0);
-        await expectRunsSettled(query, dwhName());
+        await expectRunsSettled(query, dwhName);
         return {
           checked: 'reset refused naming the run (backfill and run); watermarks kept; w = s',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),

@@ -1,30 +1,42 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { connectTemporal, type TemporalClient } from '../../workflows/client.ts';
-import { startDailyPipeline } from '../../workflows/start-workflows.ts';
-import { addBigOrder, type SmallShop, seedBigOrder } from '../support/big-order.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter } from '../support/source-writer.ts';
-import { TEST_TABLES } from '../support/warehouse-checks.ts';
-import { uniqueId } from '../workflows/support/temporal-harness.ts';
+import { describe, expect } from 'vitest';
+import type { FaultPausePoint } from '../../core/fault-pause.ts';
+import { addBigOrder } from '../support/big-order.ts';
 import {
-  type EtlProcess,
+  type EtlProcessWorld,
+  etlProcessTest,
   expectRunsSettled,
-  kill,
-  startWorker,
+  pastSafetyLag,
+  waitForStderr,
   waitUntilPaused,
 } from './support/etl-processes.ts';
 import { expectWarehouseEqualsSources } from './support/invariants.ts';
 import { scenario } from './support/summary.ts';
 
-/** Waits until a process has written `text` to stderr. */
-async function waitForStderr(proc: EtlProcess, text: string, timeoutMs = 90_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.stderr().includes(text)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
+/**
+ * The scenarios need the load's heartbeat timeout to pass while a worker is frozen, nothing more:
+ * 15 s instead of the workflow's minute (the load beats every 5 s, so a healthy attempt never misses
+ * it), which is what makes Temporal give the load to a new attempt.
+ */
+const HEARTBEAT_SECONDS = 15;
+const test = etlProcessTest;
+test.scoped({ transformHeartbeatSeconds: HEARTBEAT_SECONDS });
+
+/**
+ * A new order of 2,000 lines, then a daily run whose only worker (one activity at a time: frozen with
+ * the load, it polls for no other, which it would swallow) stops itself at `pauseAt`. Returns once it
+ * has, with the order and the run.
+ */
+async function freezeALoadAttempt(
+  world: Pick<EtlProcessWorld, 'shop' | 'writer' | 'processes' | 'startRun'>,
+  pauseAt: FaultPausePoint,
+  workflowIdPrefix: string,
+) {
+  const orderId = await addBigOrder(world.writer, world.shop, 2_000);
+  await pastSafetyLag();
+  const stale = world.processes.worker({ pauseAt, maxActivities: 1 });
+  const run = await world.startRun(workflowIdPrefix);
+  await waitUntilPaused(stale);
+  return { orderId, stale, run };
 }
 
 /**
@@ -33,59 +45,41 @@ async function waitForStderr(proc: EtlProcess, text: string, timeoutMs = 90_000)
  * completes the run; then the frozen attempt resumes and its commit is refused.
  */
 describe('scenario 4: a stale load attempt cannot commit after a newer one began', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let temporal: TemporalClient;
-  let shop: SmallShop;
-  const taskQueue = uniqueId('etl-faults-fence');
-  const processes: EtlProcess[] = [];
-  const dwhName = () => new URL(scratch.config.DWH_URL).pathname.slice(1);
-  const query = (sql: string, values: unknown[] = []) => deps.warehouse.query(sql, values);
+  /** The order's fact rows: how many, and the run that wrote them. */
+  const factsOf = async (query: EtlProcessWorld['query'], orderId: number) =>
+    (
+      await query(
+        'select count(*)::int as n, min(etl_run_id)::int as run from dwh.fact_sales where order_id = $1',
+        [orderId],
+      )
+    ).rows[0];
 
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    shop = await seedBigOrder(writer, 10);
-    deps = createPipelineDeps(scratch.config);
-    temporal = await connectTemporal(scratch.config);
-    await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-  });
-  // Each case's workers poll the file's task queue: none may pick up the next case's work.
-  afterEach(async () => {
-    for (const proc of processes.splice(0)) await kill(proc);
-  });
-  afterAll(async () => {
-    await temporal?.close();
-    await deps?.close();
-    await writer?.close();
-    await scratch?.drop();
-  });
-
-  it('the frozen attempt resumes after the new one committed, and is refused: superseded by attempt 2', async () => {
+  test('the frozen attempt resumes after the new one committed, and is refused: superseded by attempt 2', async ({
+    shop,
+    writer,
+    deps,
+    processes,
+    startRun,
+    query,
+    dwhName,
+  }) => {
     await scenario(
       {
         scenario: '4. stale load attempt (fencing)',
-        fault: 'worker SIGSTOPped before its load, past the 1 min heartbeat timeout',
+        fault: `worker SIGSTOPped before its load, past the ${HEARTBEAT_SECONDS} s heartbeat timeout`,
       },
       async () => {
-        const orderId = await addBigOrder(writer, shop, 2_000);
-        await new Promise((r) => setTimeout(r, 1_100)); // past the worker's one-second safety lag
-        // One activity at a time: while frozen with the load it polls for no other (it would swallow it).
-        const stale = startWorker(scratch, taskQueue, { pauseAt: 'before-load', maxActivities: 1 });
-        processes.push(stale);
-        const run = await startDailyPipeline(
-          temporal.client,
-          {},
-          { taskQueue, workflowId: uniqueId('etl-fence') },
+        const { orderId, stale, run } = await freezeALoadAttempt(
+          { shop, writer, processes, startRun },
+          'before-load',
+          'etl-fence',
         );
-        await waitUntilPaused(stale);
         const { rows: frozen } = await query(
           `select run_id::int, load_attempt from etl.runs where status = 'running'`,
         );
         expect(frozen).toEqual([{ run_id: expect.any(Number), load_attempt: 1 }]);
 
-        processes.push(startWorker(scratch, taskQueue));
+        processes.worker();
         const outcome = await run.handle.result();
         expect(outcome.runId).toBe(frozen[0]!.run_id);
         const { rows: loaded } = await query(
@@ -104,18 +98,11 @@ describe('scenario 4: a stale load attempt cannot commit after a newer one began
         const afterNewAttempt = await state();
 
         stale.child.kill('SIGCONT');
-        expect(
-          await waitForStderr(stale, `load attempt 1 of run ${outcome.runId} was superseded by attempt 2`),
-          stale.stderr(),
-        ).toBe(true);
+        await waitForStderr(stale, `load attempt 1 of run ${outcome.runId} was superseded by attempt 2`);
         // The stale attempt wrote nothing: watermarks, facts and mirrors are as the new attempt left them.
         expect(await state()).toEqual(afterNewAttempt);
-        const { rows: facts } = await query(
-          'select count(*)::int as n, min(etl_run_id)::int as run from dwh.fact_sales where order_id = $1',
-          [orderId],
-        );
-        expect(facts[0]).toEqual({ n: 2_000, run: outcome.runId });
-        await expectRunsSettled(query, dwhName());
+        expect(await factsOf(query, orderId)).toEqual({ n: 2_000, run: outcome.runId });
+        await expectRunsSettled(query, dwhName);
         return {
           checked: 'attempt 1 refused (superseded by attempt 2), wrote nothing; w = s',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
@@ -124,30 +111,33 @@ describe('scenario 4: a stale load attempt cannot commit after a newer one began
     );
   }, 300_000);
 
-  it('a stale attempt frozen inside its load transaction is ended, so the retry does not wait on its lock', async () => {
+  test('a stale attempt frozen inside its load transaction is ended, so the retry does not wait on its lock', async ({
+    shop,
+    writer,
+    deps,
+    processes,
+    startRun,
+    query,
+    dwhName,
+  }) => {
     await scenario(
       {
         scenario: '4. stale load attempt holding the load lock',
-        fault: 'worker SIGSTOPped inside its load transaction, past the heartbeat timeout',
+        fault: `worker SIGSTOPped inside its load transaction, past the ${HEARTBEAT_SECONDS} s heartbeat timeout`,
       },
       async () => {
-        const orderId = await addBigOrder(writer, shop, 2_000);
-        await new Promise((r) => setTimeout(r, 1_100));
-        const stale = startWorker(scratch, taskQueue, { pauseAt: 'load-locked', maxActivities: 1 });
-        processes.push(stale);
-        const run = await startDailyPipeline(
-          temporal.client,
-          {},
-          { taskQueue, workflowId: uniqueId('etl-fence-locked') },
+        const { orderId, stale, run } = await freezeALoadAttempt(
+          { shop, writer, processes, startRun },
+          'load-locked',
+          'etl-fence-locked',
         );
-        await waitUntilPaused(stale);
         const { rows: held } = await query(
           `select a.state from etl.runs r join pg_stat_activity a on a.pid = r.load_backend_pid
            where r.status = 'running'`,
         );
         expect(held).toEqual([{ state: 'idle in transaction' }]);
 
-        processes.push(startWorker(scratch, taskQueue));
+        processes.worker();
         const outcome = await run.handle.result();
         const { rows: loaded } = await query('select load_attempt, status from etl.runs where run_id = $1', [
           outcome.runId,
@@ -158,12 +148,8 @@ describe('scenario 4: a stale load attempt cannot commit after a newer one began
         stale.child.kill('SIGCONT');
         await new Promise((r) => setTimeout(r, 3_000));
         expect(stale.child.exitCode, stale.stderr()).toBeNull();
-        const { rows: facts } = await query(
-          'select count(*)::int as n, min(etl_run_id)::int as run from dwh.fact_sales where order_id = $1',
-          [orderId],
-        );
-        expect(facts[0]).toEqual({ n: 2_000, run: outcome.runId });
-        await expectRunsSettled(query, dwhName());
+        expect(await factsOf(query, orderId)).toEqual({ n: 2_000, run: outcome.runId });
+        await expectRunsSettled(query, dwhName);
         return {
           checked: 'stale session ended, retry not blocked; w = s',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),

@@ -1,18 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPipelineDeps, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
-import { connectTemporal, type TemporalClient } from '../../workflows/client.ts';
-import { startDailyPipeline } from '../../workflows/start-workflows.ts';
-import { addBigOrder, type SmallShop, seedBigOrder, waitForOrderItemsCopy } from '../support/big-order.ts';
-import { createScratch, type Scratch } from '../support/scratch.ts';
-import { SourceWriter } from '../support/source-writer.ts';
-import { starSchemaDigest, TEST_TABLES } from '../support/warehouse-checks.ts';
-import { uniqueId } from '../workflows/support/temporal-harness.ts';
+import { describe, expect } from 'vitest';
+import { addBigOrder, waitForOrderItemsCopy } from '../support/big-order.ts';
+import { waitUntil } from '../support/wait-until.ts';
+import { starSchemaDigest } from '../support/warehouse-checks.ts';
 import {
-  type EtlProcess,
+  type EtlProcessWorld,
+  etlProcessTest,
   expectRunsSettled,
   kill,
-  startCli,
-  startWorker,
+  pastSafetyLag,
   waitUntilPaused,
 } from './support/etl-processes.ts';
 import { expectWarehouseEqualsSources } from './support/invariants.ts';
@@ -21,8 +16,33 @@ import { scenario } from './support/summary.ts';
 /** Lines of each run's big order: enough to keep an extract's COPY busy for a moment. */
 const LINES = 60_000;
 const COMMIT_EVERY_ROWS = 10_000;
-/** The CLI and `techmarket worker` read with a one-second safety lag: rows must be older. */
-const pastSafetyLag = () => new Promise((r) => setTimeout(r, 1_100));
+
+/**
+ * A killed worker's load is given to a new attempt once its heartbeat timeout passes: all these
+ * scenarios need is for it to pass, so 15 s rather than the workflow's minute.
+ */
+const test = etlProcessTest;
+test.scoped({ transformHeartbeatSeconds: 15 });
+
+/** Rows committed in the order_items batch of the run under way. */
+async function committedBatchRows(query: EtlProcessWorld['query']): Promise<number> {
+  const { rows } = await query(
+    `select format('%I.%I', schemaname, tablename) as name from pg_tables
+     where schemaname = 'stg' and tablename ~ '^orders__order_items__r[0-9]+$'`,
+  );
+  let most = 0;
+  for (const { name } of rows) {
+    const { rows: count } = await query(`select count(*)::int as n from ${name}`);
+    most = Math.max(most, count[0].n);
+  }
+  return most;
+}
+
+/** The runs that wrote the order's fact rows. */
+const runIdsOfFacts = async (query: EtlProcessWorld['query'], orderId: number) =>
+  (
+    await query('select distinct etl_run_id::int as run from dwh.fact_sales where order_id = $1', [orderId])
+  ).rows.map((r) => r.run);
 
 /**
  * Scenario 1 of the fault suite: the process that runs a pipeline run is killed (SIGKILL) at the
@@ -31,80 +51,32 @@ const pastSafetyLag = () => new Promise((r) => setTimeout(r, 1_100));
  * the run effectively once. The scenarios run one after another on one warehouse, each over new rows.
  */
 describe('scenario 1: the process running a pipeline run is killed', () => {
-  let scratch: Scratch;
-  let writer: SourceWriter;
-  let deps: PipelineDeps;
-  let temporal: TemporalClient;
-  let shop: SmallShop;
-  const taskQueue = uniqueId('etl-faults-kill');
-  const processes: EtlProcess[] = [];
-  const dwhName = () => new URL(scratch.config.DWH_URL).pathname.slice(1);
-  const query = (sql: string, values: unknown[] = []) => deps.warehouse.query(sql, values);
-  const worker = (options: Parameters<typeof startWorker>[2] = {}) => {
-    const proc = startWorker(scratch, taskQueue, options);
-    processes.push(proc);
-    return proc;
-  };
-  /** Rows committed in the order_items batch of the run under way. */
-  const committedBatchRows = async (): Promise<number> => {
-    const { rows } = await query(
-      `select format('%I.%I', schemaname, tablename) as name from pg_tables
-       where schemaname = 'stg' and tablename ~ '^orders__order_items__r[0-9]+$'`,
-    );
-    let most = 0;
-    for (const { name } of rows) {
-      const { rows: count } = await query(`select count(*)::int as n from ${name}`);
-      most = Math.max(most, count[0].n);
-    }
-    return most;
-  };
-  const runIdsOfFacts = async (orderId: number) =>
-    (
-      await query('select distinct etl_run_id::int as run from dwh.fact_sales where order_id = $1', [orderId])
-    ).rows.map((r) => r.run);
-
-  beforeAll(async () => {
-    scratch = await createScratch();
-    writer = new SourceWriter(scratch.config);
-    shop = await seedBigOrder(writer, 10);
-    deps = createPipelineDeps(scratch.config);
-    temporal = await connectTemporal(scratch.config);
-    // A first load outside the faults: the scenarios below are the incremental runs that follow.
-    await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-  });
-  // Each scenario's workers poll the file's task queue: none may pick up the next scenario's work.
-  afterEach(async () => {
-    for (const proc of processes.splice(0)) await kill(proc);
-  });
-  afterAll(async () => {
-    await temporal?.close();
-    await deps?.close();
-    await writer?.close();
-    await scratch?.drop();
-  });
-
-  it('worker killed during the COPY, before its first chunk committed: a new worker extracts again', async () => {
+  test('worker killed during the COPY, before its first chunk committed: a new worker extracts again', async ({
+    shop,
+    writer,
+    deps,
+    processes,
+    startRun,
+    query,
+    dwhName,
+  }) => {
     await scenario(
       { scenario: '1. worker killed during COPY', fault: 'SIGKILL while the first COPY chunk is in flight' },
       async () => {
         const orderId = await addBigOrder(writer, shop, LINES);
         await pastSafetyLag();
-        const first = worker();
-        const run = await startDailyPipeline(
-          temporal.client,
-          {},
-          { taskQueue, workflowId: uniqueId('etl-kill-copy') },
-        );
-        expect(await waitForOrderItemsCopy(query, dwhName())).toBe(true);
+        const first = processes.worker();
+        const run = await startRun('etl-kill-copy');
+        expect(await waitForOrderItemsCopy(query, dwhName)).toBe(true);
         await kill(first);
-        expect(await committedBatchRows(), 'rows committed before the kill').toBe(0);
-        worker();
+        expect(await committedBatchRows(query), 'rows committed before the kill').toBe(0);
+        processes.worker();
         const outcome = await run.handle.result();
         const items = outcome.extracts.find((e) => e.table === 'orders.order_items')!;
         // The extract re-reads the lookback window too: the earlier scenarios' recent rows.
         expect(items.rows).toBeGreaterThanOrEqual(LINES);
-        expect(await runIdsOfFacts(orderId)).toEqual([outcome.runId]);
-        await expectRunsSettled(query, dwhName());
+        expect(await runIdsOfFacts(query, orderId)).toEqual([outcome.runId]);
+        await expectRunsSettled(query, dwhName);
         return {
           checked: 'w = s; no duplicate facts, facts of one run, no lock or batch left',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
@@ -113,7 +85,15 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
     );
   }, 180_000);
 
-  it('worker killed during the extract after committed chunks: the retry resumes after them', async () => {
+  test('worker killed during the extract after committed chunks: the retry resumes after them', async ({
+    shop,
+    writer,
+    deps,
+    processes,
+    startRun,
+    query,
+    dwhName,
+  }) => {
     await scenario(
       {
         scenario: '1. worker killed during extract',
@@ -122,26 +102,25 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
       async () => {
         const orderId = await addBigOrder(writer, shop, LINES);
         await pastSafetyLag();
-        const first = worker({ commitEveryRows: COMMIT_EVERY_ROWS });
-        const run = await startDailyPipeline(
-          temporal.client,
-          {},
-          { taskQueue, workflowId: uniqueId('etl-kill-extract') },
+        const first = processes.worker({ commitEveryRows: COMMIT_EVERY_ROWS });
+        const run = await startRun('etl-kill-extract');
+        expect(await waitForOrderItemsCopy(query, dwhName)).toBe(true);
+        await waitUntil(
+          `${COMMIT_EVERY_ROWS} committed batch rows`,
+          async () => (await committedBatchRows(query)) >= COMMIT_EVERY_ROWS,
+          60,
+          20,
         );
-        expect(await waitForOrderItemsCopy(query, dwhName())).toBe(true);
-        for (let i = 0; i < 3_000 && (await committedBatchRows()) < COMMIT_EVERY_ROWS; i++) {
-          await new Promise((r) => setTimeout(r, 20));
-        }
         await kill(first);
         expect((await run.handle.describe()).status.name).toBe('RUNNING');
-        worker({ commitEveryRows: COMMIT_EVERY_ROWS });
+        processes.worker({ commitEveryRows: COMMIT_EVERY_ROWS });
         const outcome = await run.handle.result();
         const items = outcome.extracts.find((e) => e.table === 'orders.order_items')!;
         // The extract re-reads the lookback window too: the earlier scenarios' recent rows.
         expect(items.rows).toBeGreaterThanOrEqual(LINES);
         expect(items.resumed).toBe(true);
-        expect(await runIdsOfFacts(orderId)).toEqual([outcome.runId]);
-        await expectRunsSettled(query, dwhName());
+        expect(await runIdsOfFacts(query, orderId)).toEqual([outcome.runId]);
+        await expectRunsSettled(query, dwhName);
         return {
           checked: 'resumed; w = s; no duplicate facts or mirror rows, no lock left',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
@@ -150,7 +129,15 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
     );
   }, 180_000);
 
-  it('worker killed after the load committed, before the activity reported: the retry loads nothing again', async () => {
+  test('worker killed after the load committed, before the activity reported: the retry loads nothing again', async ({
+    shop,
+    writer,
+    deps,
+    processes,
+    startRun,
+    query,
+    dwhName,
+  }) => {
     await scenario(
       {
         scenario: '1. worker killed after load commit',
@@ -159,12 +146,8 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
       async () => {
         const orderId = await addBigOrder(writer, shop, 1_000);
         await pastSafetyLag();
-        const first = worker({ pauseAt: 'after-load-commit' });
-        const run = await startDailyPipeline(
-          temporal.client,
-          {},
-          { taskQueue, workflowId: uniqueId('etl-kill-commit') },
-        );
+        const first = processes.worker({ pauseAt: 'after-load-commit' });
+        const run = await startRun('etl-kill-commit');
         await waitUntilPaused(first);
         const { rows: committed } = await query(
           'select run_id::int, load_attempt, status from etl.runs where load_result is not null order by run_id desc limit 1',
@@ -175,7 +158,7 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
           [orderId],
         );
         await kill(first);
-        worker();
+        processes.worker();
         const outcome = await run.handle.result();
         expect(outcome.runId).toBe(committed[0]!.run_id);
         const { rows: after } = await query('select load_attempt, status from etl.runs where run_id = $1', [
@@ -189,8 +172,8 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
           [orderId],
         );
         expect(reloaded.rows[0].at).toBe(loadedAt.rows[0].at);
-        expect(await runIdsOfFacts(orderId)).toEqual([outcome.runId]);
-        await expectRunsSettled(query, dwhName());
+        expect(await runIdsOfFacts(query, orderId)).toEqual([outcome.runId]);
+        await expectRunsSettled(query, dwhName);
         return {
           checked: 'loaded once (attempt 2 reused attempt 1); w = s; no lock left',
           rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
@@ -199,7 +182,15 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
     );
   }, 180_000);
 
-  it('CLI killed during a --local run: nothing half-done, the rerun equals an uninterrupted load', async () => {
+  test('CLI killed during a --local run: nothing half-done, the rerun equals an uninterrupted load', async ({
+    shop,
+    writer,
+    deps,
+    twin,
+    processes,
+    query,
+    dwhName,
+  }) => {
     await scenario(
       { scenario: '1. CLI killed during --local run', fault: 'SIGKILL of `etl run --local` during COPY' },
       async () => {
@@ -208,9 +199,8 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
         const { rows: before } = await query(
           'select (select count(*)::int from dwh.fact_sales) as facts, (select jsonb_agg(w order by source_table) from etl.watermarks w) as marks',
         );
-        const cli = startCli(scratch, ['etl', 'run', '--local', '--json']);
-        processes.push(cli);
-        expect(await waitForOrderItemsCopy(query, dwhName())).toBe(true);
+        const cli = processes.cli(['etl', 'run', '--local', '--json']);
+        expect(await waitForOrderItemsCopy(query, dwhName)).toBe(true);
         await kill(cli);
         // Nothing reached the star schema and no watermark moved.
         const { rows: killed } = await query(
@@ -218,26 +208,18 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
         );
         expect(killed[0]).toEqual(before[0]);
 
-        const rerun = startCli(scratch, ['etl', 'run', '--local', '--json']);
-        processes.push(rerun);
+        const rerun = processes.cli(['etl', 'run', '--local', '--json']);
         expect(await rerun.exited, rerun.stderr()).toBe(0);
         const { rows: runs } = await query('select status, error from etl.runs order by run_id desc limit 2');
         expect(runs[1]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^abandoned/) });
         expect(runs[0]).toMatchObject({ status: 'succeeded' });
-        expect((await runIdsOfFacts(orderId)).length).toBe(1);
-        await expectRunsSettled(query, dwhName());
+        expect((await runIdsOfFacts(query, orderId)).length).toBe(1);
+        await expectRunsSettled(query, dwhName);
         const rowsCompared = await expectWarehouseEqualsSources(writer, deps.warehouse);
 
         // Every scenario of this file together against one uninterrupted load of the same sources.
-        const clean = await createScratch({ sourcesOf: scratch });
-        const cleanDeps = createPipelineDeps(clean.config);
-        try {
-          await runPipeline(cleanDeps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
-          expect(await starSchemaDigest(deps.warehouse)).toEqual(await starSchemaDigest(cleanDeps.warehouse));
-        } finally {
-          await cleanDeps.close();
-          await clean.drop();
-        }
+        await twin.run();
+        expect(await starSchemaDigest(deps.warehouse)).toEqual(await starSchemaDigest(twin.deps.warehouse));
         return { checked: 'no watermark moved; w = s; star schema = an uninterrupted load', rowsCompared };
       },
     );

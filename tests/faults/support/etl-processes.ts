@@ -1,9 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type pg from 'pg';
 import { expect } from 'vitest';
 import type { FaultPausePoint } from '../../../core/fault-pause.ts';
 import { REPO_ROOT } from '../../../core/paths.ts';
+import { connectTemporal, type TemporalClient } from '../../../workflows/client.ts';
+import { startDailyPipeline } from '../../../workflows/start-workflows.ts';
+import { type SmallShop, seedBigOrder } from '../../support/big-order.ts';
+import { type EtlFixtures, etlTest } from '../../support/fixtures.ts';
 import { type Scratch, scratchEnv } from '../../support/scratch.ts';
+import { waitUntil } from '../../support/wait-until.ts';
+import { uniqueId } from '../../workflows/support/temporal-harness.ts';
 
 /**
  * The processes the ETL fault scenarios break: `techmarket worker` and `techmarket etl …` as operators
@@ -72,20 +79,35 @@ export async function kill(proc: EtlProcess | undefined, signal: NodeJS.Signals 
 }
 
 /** Waits until the process has stopped itself at a fault pause point (state T in /proc). */
-export async function waitUntilPaused(proc: EtlProcess, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null)
-      throw new Error(`process exited (${proc.child.exitCode}) before pausing`);
-    const stat = readFileSync(`/proc/${proc.child.pid}/stat`, 'utf8');
-    // The state follows the command name in parentheses.
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`process ${proc.child.pid} did not reach its pause point in ${timeoutMs} ms`);
+export async function waitUntilPaused(proc: EtlProcess, seconds = 120): Promise<void> {
+  await waitUntil(
+    `process ${proc.child.pid} to reach its pause point`,
+    () => {
+      if (proc.child.exitCode !== null) {
+        throw new Error(`process exited (${proc.child.exitCode}) before pausing: ${proc.stderr()}`);
+      }
+      const stat = readFileSync(`/proc/${proc.child.pid}/stat`, 'utf8');
+      // The state follows the command name in parentheses.
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+    },
+    seconds,
+    50,
+  );
 }
 
-type Query = (sql: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+/** Waits until the process has written `text` to stderr; a failure shows what it did write. */
+export async function waitForStderr(proc: EtlProcess, text: string, seconds = 90): Promise<void> {
+  await waitUntil(`"${text}" on stderr`, () => proc.stderr().includes(text), seconds, 100).catch(
+    (error: Error) => {
+      throw new Error(`${error.message}; stderr was:\n${proc.stderr()}`);
+    },
+  );
+}
+
+/** Past the one-second safety lag the CLI and `techmarket worker` read with: rows written before are read. */
+export const pastSafetyLag = () => new Promise((r) => setTimeout(r, 1_100));
+
+type Query = (sql: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
 /**
  * After a fault and the recovery: no run still open, no run lock or load lock held in the warehouse,
@@ -113,3 +135,102 @@ export async function expectRunsSettled(query: Query, dwhName: string): Promise<
     facts_of_unsucceeded_runs: 0,
   });
 }
+
+/** The processes one test starts; each is killed when the test ends, so none works on the next one's runs. */
+export interface TestProcesses {
+  /** `techmarket worker` on the file's scratch, polling the file's task queue. */
+  worker(options?: WorkerOptions): EtlProcess;
+  /** `techmarket <args>` on the file's scratch. */
+  cli(args: readonly string[], env?: Record<string, string>): EtlProcess;
+}
+
+export interface EtlProcessFixtures {
+  /**
+   * Seconds without a heartbeat before Temporal gives a run's load to a new attempt, for the runs
+   * `startRun` starts (undefined: the workflow's own minute). A file whose scenario only needs that
+   * timeout to pass sets a short one with `etlProcessTest.scoped(...)`.
+   */
+  transformHeartbeatSeconds: number | undefined;
+  /** A small shop in the sources, loaded once: the scenarios are the incremental runs that follow. */
+  shop: SmallShop;
+  temporal: TemporalClient;
+  /** The file's own task queue: no other file's worker takes its runs. */
+  taskQueue: string;
+  /** The scratch warehouse's database name, as pg_stat_activity and pg_locks name it. */
+  dwhName: string;
+  /** A query on the scratch warehouse. */
+  query: Query;
+  /** Starts the daily workflow on the file's task queue, under a new workflow id with this prefix. */
+  startRun: (workflowIdPrefix: string) => ReturnType<typeof startDailyPipeline>;
+  processes: TestProcesses;
+}
+
+/** Every fixture a test of `etlProcessTest` can ask for. */
+export type EtlProcessWorld = EtlFixtures & EtlProcessFixtures;
+
+/**
+ * The world of the tests that break ETL processes (tests/faults/etl-*, the worker tests in
+ * tests/workflows): the shared ETL fixtures plus the above, each made when a test first asks for it.
+ */
+export const etlProcessTest = etlTest.extend<EtlProcessFixtures>({
+  transformHeartbeatSeconds: [undefined, { scope: 'file' }],
+  shop: [
+    async ({ writer, run }, use) => {
+      const shop = await seedBigOrder(writer, 10);
+      await run();
+      await use(shop);
+    },
+    { scope: 'file' },
+  ],
+  temporal: [
+    async ({ scratch }, use) => {
+      const temporal = await connectTemporal(scratch.config);
+      await use(temporal);
+      await temporal.close();
+    },
+    { scope: 'file' },
+  ],
+  taskQueue: [
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads the fixtures a fixture needs from this pattern
+    async ({}, use) => {
+      await use(uniqueId('etl-processes'));
+    },
+    { scope: 'file' },
+  ],
+  dwhName: [
+    async ({ scratch }, use) => {
+      await use(new URL(scratch.config.DWH_URL).pathname.slice(1));
+    },
+    { scope: 'file' },
+  ],
+  query: [
+    async ({ deps }, use) => {
+      await use((sql, values = []) => deps.warehouse.query(sql, values));
+    },
+    { scope: 'file' },
+  ],
+  startRun: [
+    async ({ temporal, taskQueue, transformHeartbeatSeconds }, use) => {
+      await use((prefix) =>
+        startDailyPipeline(
+          temporal.client,
+          transformHeartbeatSeconds === undefined ? {} : { transformHeartbeatSeconds },
+          { taskQueue, workflowId: uniqueId(prefix) },
+        ),
+      );
+    },
+    { scope: 'file' },
+  ],
+  processes: async ({ scratch, taskQueue }, use) => {
+    const started: EtlProcess[] = [];
+    const keep = (proc: EtlProcess) => {
+      started.push(proc);
+      return proc;
+    };
+    await use({
+      worker: (options) => keep(startWorker(scratch, taskQueue, options)),
+      cli: (args, env) => keep(startCli(scratch, args, env)),
+    });
+    for (const proc of started) await kill(proc);
+  },
+});
