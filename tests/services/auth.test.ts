@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  readLog,
-  rowsOf,
-  type ServiceWorld,
-  startServiceWorld,
-  userWithRoles,
-} from './service-fixtures.ts';
+import { describe, expect } from 'vitest';
+import { call, readLog, rowsOf, serviceTest, userWithRoles } from './service-fixtures.ts';
 
-let world: ServiceWorld;
-beforeAll(async () => {
-  world = await startServiceWorld({ LOCKOUT_AFTER_FAILURES: '3', RATE_LIMIT_PER_ACCOUNT: '8' });
-});
-afterAll(async () => {
-  await world?.close();
-});
+const test = serviceTest;
+test.scoped({ worldSettings: { LOCKOUT_AFTER_FAILURES: '3', RATE_LIMIT_PER_ACCOUNT: '8' } });
 
 const password = 'correct horse battery staple';
 
 describe('auth', () => {
-  it('stores argon2id hashes, never the password', async () => {
+  test('stores argon2id hashes, never the password', async ({ world }) => {
     await userWithRoles(world, 'hash@example.com');
     const [row] = await rowsOf<Record<string, string>>(
       world.authDb,
@@ -29,7 +17,9 @@ describe('auth', () => {
     expect(row!.password_hash).not.toContain(password);
   });
 
-  it('answers an unknown account and a wrong password alike (login, register, reset)', async () => {
+  test('answers an unknown account and a wrong password alike (login, register, reset)', async ({
+    world,
+  }) => {
     await userWithRoles(world, 'known@example.com');
     const unknown = await call(`${world.authUrl}/login`, { body: { email: 'nobody@example.com', password } });
     const wrong = await call(`${world.authUrl}/login`, {
@@ -64,7 +54,7 @@ describe('auth', () => {
     );
   });
 
-  it('refuses weak passwords and bad bodies with 400 naming the field', async () => {
+  test('refuses weak passwords and bad bodies with 400 naming the field', async ({ world }) => {
     const short = await call(`${world.authUrl}/register`, {
       body: { email: 'weak@example.com', password: 'short' },
     });
@@ -90,7 +80,7 @@ describe('auth', () => {
     expect(rows).toEqual([]);
   });
 
-  it('rotates refresh tokens, and reusing an old one revokes the whole family', async () => {
+  test('rotates refresh tokens, and reusing an old one revokes the whole family', async ({ world }) => {
     const user = await userWithRoles(world, 'rotate@example.com');
     const first = await call(`${world.authUrl}/refresh`, { body: { refreshToken: user.refreshToken } });
     expect(first.status).toBe(200);
@@ -117,7 +107,9 @@ describe('auth', () => {
     expect(Number(stored!.n)).toBe(0);
   });
 
-  it('locks an account after repeated failures, says so only to its owner, and a reset unlocks it', async () => {
+  test('locks an account after repeated failures, says so only to its owner, and a reset unlocks it', async ({
+    world,
+  }) => {
     await userWithRoles(world, 'lock@example.com');
     for (let i = 0; i < 3; i++) {
       const failed = await call(`${world.authUrl}/login`, {
@@ -150,7 +142,7 @@ describe('auth', () => {
     ).toBe(200);
   });
 
-  it('limits login attempts per account', async () => {
+  test('limits login attempts per account', async ({ world }) => {
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) {
       statuses.push(
@@ -161,7 +153,7 @@ describe('auth', () => {
     expect(statuses.slice(8)).toEqual([429, 429]);
   });
 
-  it('rotates the signing key without logging anyone out, then retires the old one', async () => {
+  test('rotates the signing key without logging anyone out, then retires the old one', async ({ world }) => {
     const admin = await userWithRoles(world, 'keys-admin@example.com', ['admin']);
     const before = (await call(`${world.authUrl}/.well-known/jwks.json`)).body.keys;
     const rotated = await call(`${world.authUrl}/keys/rotate`, { method: 'POST', token: admin.accessToken });
@@ -194,7 +186,7 @@ describe('auth', () => {
     expect((await call(`${world.authUrl}/me`, { token: refreshed.body.accessToken })).status).toBe(200);
   });
 
-  it('never writes passwords or tokens to its log', async () => {
+  test('never writes passwords or tokens to its log', async ({ world }) => {
     const user = await userWithRoles(world, 'logs@example.com');
     await call(`${world.authUrl}/refresh`, { body: { refreshToken: user.refreshToken } });
     await call(`${world.authUrl}/me`, { token: user.accessToken });

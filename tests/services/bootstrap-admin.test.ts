@@ -1,34 +1,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { sourceUrl } from '../../core/config.ts';
 import { bootstrapAdmin } from '../../services/auth/bootstrap-admin.ts';
 import type { AuthDatabase } from '../../services/auth/database.ts';
 import { openDatabase } from '../../services/shared/index.ts';
 import { runCli } from '../cli/run-cli.ts';
-import {
-  call,
-  readLog,
-  rowsOf,
-  type ServiceWorld,
-  startServiceWorld,
-  userWithRoles,
-} from './service-fixtures.ts';
+import { call, readLog, rowsOf, type ServiceWorld, serviceTest, userWithRoles } from './service-fixtures.ts';
 
-let world: ServiceWorld;
-let env: Record<string, string>;
+const test = serviceTest;
 const dir = mkdtempSync(join(tmpdir(), 'techmarket-admin-'));
-beforeAll(async () => {
-  world = await startServiceWorld();
-  // The CLI runs with auth's own settings, pointed at this world's scratch auth database.
-  env = { AUTH_DB_URL: sourceUrl(world.scratch.config, 'auth'), TECHMARKET_ADMIN_PASSWORD: '' };
-}, 120_000);
-afterAll(async () => {
-  await world?.close();
+
+/** The CLI runs with auth's own settings, pointed at the world's scratch auth database. */
+const cliEnv = (world: ServiceWorld) => ({
+  AUTH_DB_URL: sourceUrl(world.scratch.config, 'auth'),
+  TECHMARKET_ADMIN_PASSWORD: '',
 });
 
-const adminCount = async () =>
+const adminCount = async (world: ServiceWorld) =>
   (
     await rowsOf<{ n: number }>(
       world.authDb,
@@ -37,7 +27,8 @@ const adminCount = async () =>
   )[0]!.n;
 
 describe('techmarket services admin create (the first admin)', () => {
-  it('refuses a weak password naming the field, and a missing one, writing nothing', async () => {
+  test('refuses a weak password naming the field, and a missing one, writing nothing', async ({ world }) => {
+    const env = cliEnv(world);
     const weak = await runCli(['services', 'admin', 'create', '--email', 'root@example.com'], {
       ...env,
       TECHMARKET_ADMIN_PASSWORD: 'short',
@@ -60,11 +51,14 @@ describe('techmarket services admin create (the first admin)', () => {
     );
     expect(traffic.code).toBe(2);
     expect(traffic.stderr).toContain('TECHMARKET_ADMIN_PASSWORD');
-    expect(await adminCount()).toBe(0);
+    expect(await adminCount(world)).toBe(0);
     expect(await rowsOf(world.authDb, 'select id from users')).toEqual([]);
   });
 
-  it('creates an admin who logs in and uses an admin-only route; a second bootstrap is refused', async () => {
+  test('creates an admin who logs in and uses an admin-only route; a second bootstrap is refused', async ({
+    world,
+  }) => {
+    const env = cliEnv(world);
     const password = 'bootstrap correct horse battery';
     const file = join(dir, 'password');
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
@@ -101,12 +95,13 @@ describe('techmarket services admin create (the first admin)', () => {
     });
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toEqual({ created: false, reason: 'admin_exists', existingAdmins: 1 });
-    expect(await adminCount()).toBe(1);
+    expect(await adminCount(world)).toBe(1);
     expect(await rowsOf(world.authDb, "select id from users where email = 'other@example.com'")).toEqual([]);
     expect(readLog(world)).not.toContain(password);
   }, 60_000);
 
-  it('makes one admin when two bootstraps run at once', async () => {
+  test('makes one admin when two bootstraps run at once', async ({ world }) => {
+    const env = cliEnv(world);
     // Back to no admin (this scratch database is the test's own), then two bootstraps race.
     await world.authDb.query(
       "delete ur from user_roles ur join roles r on r.id = ur.role_id where r.name = 'admin'",
@@ -123,7 +118,7 @@ describe('techmarket services admin create (the first admin)', () => {
       expect(outcomes.filter((o) => !o.created)).toEqual([
         { created: false, reason: 'admin_exists', existingAdmins: 1 },
       ]);
-      expect(await adminCount()).toBe(1);
+      expect(await adminCount(world)).toBe(1);
     } finally {
       await db.destroy();
     }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPool, type Pool } from 'mysql2/promise';
 import { destination } from 'pino';
+import { test as base } from 'vitest';
 import { sourceUrl } from '../../core/config.ts';
 import { buildAuth } from '../../services/auth/build.ts';
 import { authSettings } from '../../services/auth/settings.ts';
@@ -30,6 +31,23 @@ export interface ServiceWorld {
   catalogDb: Pool;
   close(): Promise<void>;
 }
+
+/**
+ * The service world as a vitest fixture: `world` is started when a test first asks for it and closed
+ * after the file's last test. A file that needs other settings says so with
+ * `serviceTest.scoped({ worldSettings: { … } })`.
+ */
+export const serviceTest = base.extend<{ worldSettings: Record<string, string>; world: ServiceWorld }>({
+  worldSettings: [{}, { scope: 'file' }],
+  world: [
+    async ({ worldSettings }, use) => {
+      const world = await startServiceWorld(worldSettings);
+      await use(world);
+      await world.close();
+    },
+    { scope: 'file' },
+  ],
+});
 
 export async function startServiceWorld(overrides: Record<string, string> = {}): Promise<ServiceWorld> {
   const scratch = await createScratch();
