@@ -1,38 +1,42 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { forgedTokens, validAdminToken } from './forged-tokens.ts';
-import {
-  call,
-  readLog,
-  rowsOf,
-  type ServiceWorld,
-  startServiceWorld,
-  userWithRoles,
-} from './service-fixtures.ts';
+import { call, readLog, rowsOf, type ServiceWorld, serviceTest, userWithRoles } from './service-fixtures.ts';
 
-let world: ServiceWorld;
-let manager: Awaited<ReturnType<typeof userWithRoles>>;
-let customer: Awaited<ReturnType<typeof userWithRoles>>;
-beforeAll(async () => {
-  world = await startServiceWorld();
-  manager = await userWithRoles(world, 'manager@example.com', ['sales_manager']);
-  customer = await userWithRoles(world, 'customer@example.com');
-});
-afterAll(async () => {
-  await world?.close();
+type Person = Awaited<ReturnType<typeof userWithRoles>>;
+
+/** A sales manager, who may write to the catalog, and a customer, who may not. */
+const test = serviceTest.extend<{ people: { manager: Person; customer: Person } }>({
+  people: [
+    async ({ world }, use) => {
+      await use({
+        manager: await userWithRoles(world, 'manager@example.com', ['sales_manager']),
+        customer: await userWithRoles(world, 'customer@example.com'),
+      });
+    },
+    { scope: 'file' },
+  ],
 });
 
-async function makeCategory(slug: string, parentId: number | null = null) {
+async function makeCategory(
+  { world, people }: { world: ServiceWorld; people: { manager: Person } },
+  slug: string,
+  parentId: number | null = null,
+) {
   const created = await call(`${world.gatewayUrl}/api/catalog/categories`, {
     body: { name: slug, slug, parentId },
-    token: manager.accessToken,
+    token: people.manager.accessToken,
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   return created.body.id as number;
 }
 
 describe('catalog through the gateway', () => {
-  it('lets sales managers write, refuses customers (403) and anonymous callers (401)', async () => {
-    const category = await makeCategory('phones');
+  test('lets sales managers write, refuses customers (403) and anonymous callers (401)', async ({
+    world,
+    people,
+  }) => {
+    const { manager, customer } = people;
+    const category = await makeCategory({ world, people }, 'phones');
     const body = { sku: 'PH-1', name: 'Phone one', categoryId: category, price: '9999.00' };
     const anonymous = await call(`${world.gatewayUrl}/api/catalog/products`, { body });
     expect(anonymous.status).toBe(401);
@@ -51,8 +55,9 @@ describe('catalog through the gateway', () => {
     expect(rows.map((r) => r.sku)).toEqual(['PH-1']);
   });
 
-  it('ignores identity headers a client sends', async () => {
-    const category = await makeCategory('sneaky');
+  test('ignores identity headers a client sends', async ({ world, people }) => {
+    const { manager, customer } = people;
+    const category = await makeCategory({ world, people }, 'sneaky');
     const forged = await call(`${world.gatewayUrl}/api/catalog/products`, {
       body: { sku: 'SNEAK-1', name: 'Sneaky', categoryId: category, price: '1.00' },
       token: customer.accessToken,
@@ -66,8 +71,9 @@ describe('catalog through the gateway', () => {
     expect(await rowsOf(world.catalogDb, "select id from products where sku = 'SNEAK-1'")).toEqual([]);
   });
 
-  it('refuses bad bodies with 400 naming the field, and changes nothing', async () => {
-    const category = await makeCategory('bad-bodies');
+  test('refuses bad bodies with 400 naming the field, and changes nothing', async ({ world, people }) => {
+    const { manager } = people;
+    const category = await makeCategory({ world, people }, 'bad-bodies');
     const cases: [Record<string, unknown>, string][] = [
       [{ sku: 'B-1', name: 'x', categoryId: category, price: 'cheap' }, 'body.price'],
       [{ sku: 'B-1', name: 'x', categoryId: category, price: '1.00', colour: 'red' }, 'body.colour'],
@@ -88,10 +94,14 @@ describe('catalog through the gateway', () => {
     expect(await rowsOf(world.catalogDb, "select id from products where sku = 'B-1'")).toEqual([]);
   });
 
-  it('lists with category subtree, price range and text filters, sorted, in keyset pages', async () => {
-    const root = await makeCategory('computers');
-    const laptops = await makeCategory('laptops', root);
-    const other = await makeCategory('garden');
+  test('lists with category subtree, price range and text filters, sorted, in keyset pages', async ({
+    world,
+    people,
+  }) => {
+    const { manager } = people;
+    const root = await makeCategory({ world, people }, 'computers');
+    const laptops = await makeCategory({ world, people }, 'laptops', root);
+    const other = await makeCategory({ world, people }, 'garden');
     const prices = ['100.00', '250.50', '999.99', '50.00', '1500.00'];
     for (const [i, price] of prices.entries()) {
       await call(`${world.gatewayUrl}/api/catalog/products`, {
@@ -125,8 +135,12 @@ describe('catalog through the gateway', () => {
     expect(bad.body.details.field).toBe('query.cursor');
   });
 
-  it('deactivates a product: it leaves the public listing, and updated_at moves', async () => {
-    const category = await makeCategory('deactivate');
+  test('deactivates a product: it leaves the public listing, and updated_at moves', async ({
+    world,
+    people,
+  }) => {
+    const { manager } = people;
+    const category = await makeCategory({ world, people }, 'deactivate');
     const created = await call(`${world.gatewayUrl}/api/catalog/products`, {
       body: { sku: 'D-1', name: 'Soon gone', categoryId: category, price: '5.00' },
       token: manager.accessToken,
@@ -152,7 +166,11 @@ describe('catalog through the gateway', () => {
 });
 
 describe('access tokens', () => {
-  it('are refused by the gateway and by a service reached directly when forged, expired or misaddressed', async () => {
+  test('are refused by the gateway and by a service reached directly when forged, expired or misaddressed', async ({
+    world,
+    people,
+  }) => {
+    const { manager } = people;
     const tokens = await forgedTokens(world.authDb, manager.id);
     const valid = await validAdminToken(world.authDb, manager.id);
     const target = (base: string, prefix: string) => `${base}${prefix}/products?includeInactive=true`;
@@ -173,7 +191,7 @@ describe('access tokens', () => {
 });
 
 describe('the gateway', () => {
-  it('never exposes the services’ metrics or docs, however the path is spelled', async () => {
+  test('never exposes the services’ metrics or docs, however the path is spelled', async ({ world }) => {
     for (const path of [
       '/api/catalog/metrics',
       '/api/auth/metrics',
@@ -192,7 +210,7 @@ describe('the gateway', () => {
     expect((await call(`${world.catalogUrl}/metrics`)).status).toBe(200);
   });
 
-  it('carries the request id to the service and back, and logs under it', async () => {
+  test('carries the request id to the service and back, and logs under it', async ({ world }) => {
     const reply = await call(`${world.gatewayUrl}/api/catalog/categories`, {
       headers: { 'x-request-id': 'trace-me-42' },
     });
