@@ -16,8 +16,7 @@ import { createPipelineDeps, runPipeline } from '../pipeline/index.ts';
 import { createSalesRepository } from '../services/bi/sales-repository.ts';
 import { buildBiService } from '../services/bi/service.ts';
 import { biSettings } from '../services/bi/settings.ts';
-import { loadSettings } from '../services/shared/index.ts';
-import { testTokenIssuer } from '../tests/support/access-tokens.ts';
+import { loadSettings, localTokenIssuer } from '../services/shared/index.ts';
 import { createScratch, dropLoginRoles } from '../tests/support/scratch.ts';
 import { TEST_TABLES } from '../tests/support/warehouse-checks.ts';
 import { grantBiAccess } from '../warehouse/index.ts';
@@ -94,7 +93,7 @@ try {
     BI_DWH_URL: scratch.config.DWH_URL,
     QUERY_TIMEOUT_MS: '300000',
   });
-  const issuer = await testTokenIssuer(settings);
+  const issuer = await localTokenIssuer(settings);
   const app = await buildBiService(settings, { accessTokens: issuer.accessTokens });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const cases = [

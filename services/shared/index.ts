@@ -11,6 +11,7 @@ export {
   tooManyRequests,
   unauthorized,
 } from './errors.ts';
+export { localTokenIssuer } from './local-token-issuer.ts';
 export { propagatedHeaders, REDACTED_PATHS, requestIdFrom } from './logging.ts';
 export {
   ACCESS_TOKEN_ALGORITHMS,

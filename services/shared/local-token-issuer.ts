@@ -1,10 +1,11 @@
 import { generateKeyPair, SignJWT } from 'jose';
 
 /**
- * An EdDSA key pair standing in for auth's signing key, for tests and benchmarks of services in a
- * branch without auth: tokens are signed as auth signs them and checked by the kit's own plugin.
+ * An EdDSA key pair standing in for auth's signing key, for tests and benchmarks that run one service
+ * without auth: tokens are signed as auth signs them and checked by the kit's own plugin. Never used
+ * by a running service: its key lives only in the process that made it.
  */
-export async function testTokenIssuer(settings: { JWT_ISSUER: string; JWT_AUDIENCE: string }) {
+export async function localTokenIssuer(settings: { JWT_ISSUER: string; JWT_AUDIENCE: string }) {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   return {
     /** For createService's `accessTokens`: verify with the test key. */
