@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import type { AuthClient } from './auth-client.ts';
+import type { AuthAccountClient } from '../kit/auth-account.ts';
 import { salesRoutes } from './routes/sales.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import type { SalesRepository } from './sales-repository.ts';
@@ -16,7 +16,7 @@ const UPLOT_DIST = join(HERE, '../../node_modules/uplot/dist');
 export interface BiAppOptions {
   sales: SalesRepository;
   subscriptions: SubscriptionsRepository;
-  auth: AuthClient;
+  auth: AuthAccountClient;
   settings: BiSettings;
   /** The clock new subscriptions start their first period by. */
   now: () => Date;

@@ -1,7 +1,7 @@
+import { createAuthAccountClient } from '../kit/auth-account.ts';
 import type { AccessTokenOptions } from '../shared/index.ts';
 import { createService } from '../shared/index.ts';
 import { biApp } from './app.ts';
-import { createAuthClient } from './auth-client.ts';
 import { createDigestDispatcher } from './digest-dispatcher.ts';
 import { createDigestPublisher, type DigestPublisher } from './digest-publisher.ts';
 import { startPoller } from './poller.ts';
@@ -59,7 +59,7 @@ export async function buildBiService(settings: BiSettings, overrides: BiServiceO
   await app.register(biApp, {
     sales,
     subscriptions,
-    auth: createAuthClient(settings.AUTH_URL),
+    auth: createAuthAccountClient(settings.AUTH_URL, { retryAfterSeconds: 5 }),
     settings,
     now,
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createAuthAccountClient } from '../kit/auth-account.ts';
 import { callJson, UpstreamUnavailable } from '../kit/http-client.ts';
 import { HttpError } from '../shared/index.ts';
 import type { OrdersSettings } from './settings.ts';
@@ -18,8 +19,6 @@ const priceReply = z.object({
   missing: z.array(z.number()),
 });
 export type PriceLookup = z.infer<typeof priceReply>;
-
-const meReply = z.object({ id: z.number(), email: z.string() });
 
 const paymentReply = z.object({
   id: z.number(),
@@ -45,6 +44,7 @@ export const unavailable = (what: string) =>
 /** The services orders calls: catalog for prices, auth for an e-mail, payments for money. */
 export function createUpstreams(settings: OrdersSettings) {
   const serviceKey = { 'x-service-key': settings.PAYMENTS_SERVICE_KEY };
+  const account = createAuthAccountClient(settings.AUTH_URL, { retryAfterSeconds: 1 });
 
   /** A payments call: POST with a body under an idempotency key, or GET without either. */
   async function payments(
@@ -98,22 +98,7 @@ export function createUpstreams(settings: OrdersSettings) {
       }
     },
     /** The caller's account as auth knows it (its e-mail), asked with the caller's own token. */
-    async me(authorization: string, requestId: string) {
-      try {
-        const reply = await callJson({
-          upstream: 'auth',
-          url: `${settings.AUTH_URL}/me`,
-          headers: { authorization, 'x-request-id': requestId },
-          timeoutMs: 2000,
-          retries: 1,
-        });
-        if (reply.status !== 200) throw new HttpError(401, 'unauthorized', 'auth does not know this account');
-        return meReply.parse(reply.body);
-      } catch (error) {
-        if (error instanceof UpstreamUnavailable) throw unavailable('auth');
-        throw error;
-      }
-    },
+    me: account.me,
     authorize: (
       body: { orderId: number; amount: string; currency: string; card: unknown },
       key: string,

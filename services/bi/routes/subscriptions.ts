@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AuthAccountClient } from '../../kit/auth-account.ts';
 import { badRequest, errorReply, notFound } from '../../shared/index.ts';
-import type { AuthClient } from '../auth-client.ts';
 import { localClock, periodContaining } from '../digest-periods.ts';
 import type { SalesRepository } from '../sales-repository.ts';
 import { createSubscriptionBody, subscription, subscriptionParams } from '../subscription-schemas.ts';
@@ -20,7 +20,7 @@ export async function subscriptionRoutes(
   options: {
     sales: SalesRepository;
     subscriptions: SubscriptionsRepository;
-    auth: AuthClient;
+    auth: AuthAccountClient;
     timeZone: string;
     now: () => Date;
   },
