@@ -1,12 +1,12 @@
 import { describe, expect } from 'vitest';
 import { addBigOrder, waitForOrderItemsCopy } from '../support/big-order.ts';
+import { kill } from '../support/techmarket-process.ts';
 import { waitUntil } from '../support/wait-until.ts';
 import { starSchemaDigest } from '../support/warehouse-checks.ts';
 import {
   type EtlProcessWorld,
   etlProcessTest,
   expectRunsSettled,
-  kill,
   pastSafetyLag,
   waitUntilPaused,
 } from './support/etl-processes.ts';

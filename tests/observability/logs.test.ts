@@ -1,15 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLogShipping, stopLogShipping } from '../../core/log-shipping.ts';
 import { logger } from '../../core/logger.ts';
-import { REPO_ROOT } from '../../core/paths.ts';
 import { createService, serviceSettings } from '../../services/shared/index.ts';
 import { envFor, runCli } from '../cli/run-cli.ts';
 import { shopWithOrders } from '../dq/dq-test-kit.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { SourceWriter } from '../support/source-writer.ts';
+import { kill, printedJson, startTechmarket, type TechmarketProcess } from '../support/techmarket-process.ts';
 
 const LOG_STORE = 'http://127.0.0.1:9200';
 
@@ -26,8 +25,7 @@ interface Line {
 describe('the log store', () => {
   let scratch: Scratch;
   let writer: SourceWriter;
-  let worker: ChildProcess;
-  let workerExited: Promise<number | null>;
+  let worker: TechmarketProcess | undefined;
   let env: Record<string, string>;
   let index: string;
 
@@ -59,29 +57,15 @@ describe('the log store', () => {
       LOG_LEVEL: 'info',
       TEMPORAL_TASK_QUEUE: `etl-logs-${scratch.suffix}`,
     };
-    worker = spawn(
-      process.execPath,
-      [
-        `${REPO_ROOT}/bin/techmarket.js`,
-        'worker',
-        '--json',
-        '--metrics-port',
-        '0',
-        '--sdk-metrics-port',
-        '0',
-      ],
-      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    workerExited = new Promise((resolve) => worker.once('exit', resolve));
-    // The worker prints where its metrics are once it polls.
-    await new Promise<void>((resolve, reject) => {
-      worker.stdout?.once('data', () => resolve());
-      void workerExited.then((code) => reject(new Error(`worker exited early with ${code}`)));
+    worker = startTechmarket(['worker', '--json', '--metrics-port', '0', '--sdk-metrics-port', '0'], {
+      ...process.env,
+      ...env,
     });
+    // The worker prints where its metrics are once it polls.
+    await printedJson(worker);
   });
   afterAll(async () => {
-    worker?.kill('SIGTERM');
-    await workerExited;
+    await kill(worker, 'SIGTERM');
     await fetch(`${LOG_STORE}/${index}-*`, { method: 'DELETE' });
     await writer?.close();
     await scratch?.drop();

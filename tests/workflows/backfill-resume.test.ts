@@ -1,7 +1,8 @@
 import { describe, expect } from 'vitest';
 import type { BackfillOutcome } from '../../workflows/backfill.ts';
 import { startBackfill } from '../../workflows/start-workflows.ts';
-import { etlProcessTest, kill } from '../faults/support/etl-processes.ts';
+import { etlProcessTest } from '../faults/support/etl-processes.ts';
+import { kill } from '../support/techmarket-process.ts';
 import { waitUntil } from '../support/wait-until.ts';
 import { starSchemaDigest, TEST_TABLES } from '../support/warehouse-checks.ts';
 import { dayAfter, writeDailyOrders } from './support/daily-orders.ts';

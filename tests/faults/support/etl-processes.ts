@@ -1,42 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { expect } from 'vitest';
 import type { FaultPausePoint } from '../../../core/fault-pause.ts';
-import { REPO_ROOT } from '../../../core/paths.ts';
 import { connectTemporal, type TemporalClient } from '../../../workflows/client.ts';
 import { startDailyPipeline } from '../../../workflows/start-workflows.ts';
 import { type SmallShop, seedBigOrder } from '../../support/big-order.ts';
 import { type EtlFixtures, etlTest } from '../../support/fixtures.ts';
 import { type Scratch, scratchEnv } from '../../support/scratch.ts';
+import { kill, startTechmarket, type TechmarketProcess } from '../../support/techmarket-process.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 import { uniqueId } from '../../workflows/support/temporal-harness.ts';
 
-/**
- * The processes the ETL fault scenarios break: `techmarket worker` and `techmarket etl …` as operators
- * run them, on a test file's scratch databases, with stderr kept (a refused attempt says why there).
- */
-export interface EtlProcess {
-  child: ChildProcess;
-  /** Everything written to stdout so far. */
-  stdout(): string;
-  /** Everything written to stderr so far. */
-  stderr(): string;
-  exited: Promise<number | null>;
-}
+/** A process the ETL fault scenarios break: `techmarket worker` or `techmarket etl …`. */
+export type EtlProcess = TechmarketProcess;
 
 function start(scratch: Scratch, args: readonly string[], env: Record<string, string>): EtlProcess {
-  const child = spawn(process.execPath, [`${REPO_ROOT}/bin/techmarket.js`, ...args], {
-    env: { ...scratchEnv(scratch), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  // 'close', not 'exit': the output is complete once the streams have closed.
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return startTechmarket(args, { ...scratchEnv(scratch), ...env });
 }
 
 export interface WorkerOptions {
@@ -69,13 +48,6 @@ export function startWorker(scratch: Scratch, taskQueue: string, options: Worker
 /** `techmarket <args>` (e.g. `etl run --local --json`) as a child process. */
 export function startCli(scratch: Scratch, args: readonly string[], env: Record<string, string> = {}) {
   return start(scratch, args, env);
-}
-
-/** Kills a process (if still running) and waits for it to be gone. */
-export async function kill(proc: EtlProcess | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  proc.child.kill(signal);
-  await proc.exited;
 }
 
 /** Waits until the process has stopped itself at a fault pause point (state T in /proc). */
