@@ -2,12 +2,10 @@ import { describe, expect } from 'vitest';
 import { addBigOrder } from '../support/big-order.ts';
 import {
   type EtlProcess,
-  expectRunsSettled,
   pastSafetyLag,
   etlProcessTest as test,
   waitUntilPaused,
 } from './support/etl-processes.ts';
-import { expectWarehouseEqualsSources } from './support/invariants.ts';
 import { scenario } from './support/summary.ts';
 
 const LINES = 40_000;
@@ -28,10 +26,9 @@ describe('scenario 3: concurrent operators', () => {
   test('two runs started at once: one runs, the other is refused naming it', async ({
     shop,
     writer,
-    deps,
     processes,
     query,
-    dwhName,
+    expectSettled,
   }) => {
     const cli = processes.cli;
     await scenario(
@@ -51,11 +48,7 @@ describe('scenario 3: concurrent operators', () => {
         );
         first.child.kill('SIGCONT');
         expect(await first.exited, first.stderr()).toBe(0);
-        await expectRunsSettled(query, dwhName);
-        return {
-          checked: 'second refused with the running run named; w = s',
-          rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
-        };
+        return expectSettled('second refused with the running run named; w = s');
       },
     );
   });
@@ -63,10 +56,9 @@ describe('scenario 3: concurrent operators', () => {
   test('a run and a backfill started at once: both finish, their loads one after the other', async ({
     shop,
     writer,
-    deps,
     processes,
     query,
-    dwhName,
+    expectSettled,
   }) => {
     const cli = processes.cli;
     await scenario(
@@ -92,11 +84,7 @@ describe('scenario 3: concurrent operators', () => {
         );
         expect(loads.map((l) => l.kind).toSorted()).toEqual(['backfill', 'incremental']);
         expect(loads[0]!.ended <= loads[1]!.began, JSON.stringify(loads)).toBe(true);
-        await expectRunsSettled(query, dwhName);
-        return {
-          checked: 'both succeeded; loads did not interleave; w = s',
-          rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
-        };
+        return expectSettled('both succeeded; loads did not interleave; w = s');
       },
     );
   });
@@ -104,10 +92,9 @@ describe('scenario 3: concurrent operators', () => {
   test('a reset while a backfill (or a run) is in progress is refused, and works once it ends', async ({
     shop,
     writer,
-    deps,
     processes,
     query,
-    dwhName,
+    expectSettled,
   }) => {
     const cli = processes.cli;
     await scenario(
@@ -152,11 +139,7 @@ describe('scenario 3: concurrent operators', () => {
         expect(JSON.parse(retried.stdout())).toEqual({ table: 'orders.order_items', reset: true });
         const full = cli(['etl', 'run', '--local', '--json']);
         expect(await full.exited, full.stderr()).toBe(0);
-        await expectRunsSettled(query, dwhName);
-        return {
-          checked: 'reset refused naming the run (backfill and run); watermarks kept; w = s',
-          rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
-        };
+        return expectSettled('reset refused naming the run (backfill and run); watermarks kept; w = s');
       },
     );
   });

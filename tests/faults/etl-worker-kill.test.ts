@@ -6,11 +6,9 @@ import { starSchemaDigest } from '../support/warehouse-checks.ts';
 import {
   type EtlProcessWorld,
   etlProcessTest,
-  expectRunsSettled,
   pastSafetyLag,
   waitUntilPaused,
 } from './support/etl-processes.ts';
-import { expectWarehouseEqualsSources } from './support/invariants.ts';
 import { scenario } from './support/summary.ts';
 
 /** Lines of each run's big order: enough to keep an extract's COPY busy for a moment. */
@@ -54,11 +52,11 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
   test('worker killed during the COPY, before its first chunk committed: a new worker extracts again', async ({
     shop,
     writer,
-    deps,
     processes,
     startRun,
     query,
     dwhName,
+    expectSettled,
   }) => {
     await scenario(
       { scenario: '1. worker killed during COPY', fault: 'SIGKILL while the first COPY chunk is in flight' },
@@ -76,11 +74,7 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
         // The extract re-reads the lookback window too: the earlier scenarios' recent rows.
         expect(items.rows).toBeGreaterThanOrEqual(LINES);
         expect(await runIdsOfFacts(query, orderId)).toEqual([outcome.runId]);
-        await expectRunsSettled(query, dwhName);
-        return {
-          checked: 'w = s; no duplicate facts, facts of one run, no lock or batch left',
-          rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
-        };
+        return expectSettled('w = s; no duplicate facts, facts of one run, no lock or batch left');
       },
     );
   }, 180_000);
@@ -88,11 +82,11 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
   test('worker killed during the extract after committed chunks: the retry resumes after them', async ({
     shop,
     writer,
-    deps,
     processes,
     startRun,
     query,
     dwhName,
+    expectSettled,
   }) => {
     await scenario(
       {
@@ -120,11 +114,7 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
         expect(items.rows).toBeGreaterThanOrEqual(LINES);
         expect(items.resumed).toBe(true);
         expect(await runIdsOfFacts(query, orderId)).toEqual([outcome.runId]);
-        await expectRunsSettled(query, dwhName);
-        return {
-          checked: 'resumed; w = s; no duplicate facts or mirror rows, no lock left',
-          rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
-        };
+        return expectSettled('resumed; w = s; no duplicate facts or mirror rows, no lock left');
       },
     );
   }, 180_000);
@@ -132,11 +122,10 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
   test('worker killed after the load committed, before the activity reported: the retry loads nothing again', async ({
     shop,
     writer,
-    deps,
     processes,
     startRun,
     query,
-    dwhName,
+    expectSettled,
   }) => {
     await scenario(
       {
@@ -173,11 +162,7 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
         );
         expect(reloaded.rows[0].at).toBe(loadedAt.rows[0].at);
         expect(await runIdsOfFacts(query, orderId)).toEqual([outcome.runId]);
-        await expectRunsSettled(query, dwhName);
-        return {
-          checked: 'loaded once (attempt 2 reused attempt 1); w = s; no lock left',
-          rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse),
-        };
+        return expectSettled('loaded once (attempt 2 reused attempt 1); w = s; no lock left');
       },
     );
   }, 180_000);
@@ -190,6 +175,7 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
     processes,
     query,
     dwhName,
+    expectSettled,
   }) => {
     await scenario(
       { scenario: '1. CLI killed during --local run', fault: 'SIGKILL of `etl run --local` during COPY' },
@@ -214,13 +200,12 @@ describe('scenario 1: the process running a pipeline run is killed', () => {
         expect(runs[1]).toMatchObject({ status: 'failed', error: expect.stringMatching(/^abandoned/) });
         expect(runs[0]).toMatchObject({ status: 'succeeded' });
         expect((await runIdsOfFacts(query, orderId)).length).toBe(1);
-        await expectRunsSettled(query, dwhName);
-        const rowsCompared = await expectWarehouseEqualsSources(writer, deps.warehouse);
+        const settled = await expectSettled('no watermark moved; w = s; star schema = an uninterrupted load');
 
         // Every scenario of this file together against one uninterrupted load of the same sources.
         await twin.run();
         expect(await starSchemaDigest(deps.warehouse)).toEqual(await starSchemaDigest(twin.deps.warehouse));
-        return { checked: 'no watermark moved; w = s; star schema = an uninterrupted load', rowsCompared };
+        return settled;
       },
     );
   }, 180_000);

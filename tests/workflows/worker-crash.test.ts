@@ -1,15 +1,22 @@
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { describe, expect } from 'vitest';
 import { cancelSignal, pipelineProgressQuery } from '../../workflows/definitions.ts';
-import { etlProcessTest, pastSafetyLag } from '../faults/support/etl-processes.ts';
+import { type EtlProcessWorld, etlProcessTest, pastSafetyLag } from '../faults/support/etl-processes.ts';
 import { seedBigOrder, waitForOrderItemsCopy } from '../support/big-order.ts';
 
 const LINES = 200_000;
 /** Small committed chunks, as a long extract commits them (tests/faults kills one mid-extract). */
 const COMMIT_EVERY_ROWS = 20_000;
 
-/** One order of LINES lines in the sources, older than the workers' safety lag, nothing loaded yet. */
-const test = etlProcessTest.extend<{ bigOrder: undefined }>({
+/**
+ * One order of LINES lines in the sources (older than the workers' safety lag, loaded by nothing
+ * else), and `extractingRun`: a worker of the test's own, and a daily run it is extracting — the
+ * order_items COPY under way.
+ */
+const test = etlProcessTest.extend<{
+  bigOrder: undefined;
+  extractingRun: (workflowIdPrefix: string) => ReturnType<EtlProcessWorld['startRun']>;
+}>({
   bigOrder: [
     async ({ writer }, use) => {
       await seedBigOrder(writer, LINES);
@@ -18,19 +25,22 @@ const test = etlProcessTest.extend<{ bigOrder: undefined }>({
     },
     { scope: 'file' },
   ],
+  extractingRun: async ({ bigOrder: _, processes, startRun, query, dwhName }, use) => {
+    await use(async (prefix) => {
+      processes.worker({ commitEveryRows: COMMIT_EVERY_ROWS });
+      const run = await startRun(prefix);
+      expect(await waitForOrderItemsCopy(query, dwhName)).toBe(true);
+      return run;
+    });
+  },
 });
 
 describe('the ETL worker process', () => {
   test('stops a run on the cancel signal after its current step, leaving nothing applied', async ({
-    bigOrder: _,
-    processes,
-    startRun,
+    extractingRun,
     query,
-    dwhName,
   }) => {
-    processes.worker({ commitEveryRows: COMMIT_EVERY_ROWS });
-    const run = await startRun('etl-daily-cancel');
-    expect(await waitForOrderItemsCopy(query, dwhName)).toBe(true);
+    const run = await extractingRun('etl-daily-cancel');
     await run.handle.signal(cancelSignal, { reason: 'test asked' });
 
     const failure = await run.handle.result().catch((error: unknown) => error);
@@ -52,16 +62,11 @@ describe('the ETL worker process', () => {
   });
 
   test('on a cancellation request from Temporal, finishes the extract under way, records the run failed and ends Canceled', async ({
-    bigOrder: _,
-    processes,
-    startRun,
+    extractingRun,
     query,
     dwhName,
   }) => {
-    // Each test's processes end with it: this one starts its own worker.
-    processes.worker({ commitEveryRows: COMMIT_EVERY_ROWS });
-    const run = await startRun('etl-daily-ui-cancel');
-    expect(await waitForOrderItemsCopy(query, dwhName)).toBe(true);
+    const run = await extractingRun('etl-daily-ui-cancel');
     await run.handle.cancel();
 
     const failure = await run.handle.result().catch((error: unknown) => error);

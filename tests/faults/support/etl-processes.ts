@@ -10,6 +10,7 @@ import { type Scratch, scratchEnv } from '../../support/scratch.ts';
 import { kill, startTechmarket, type TechmarketProcess } from '../../support/techmarket-process.ts';
 import { waitUntil } from '../../support/wait-until.ts';
 import { uniqueId } from '../../workflows/support/temporal-harness.ts';
+import { expectWarehouseEqualsSources } from './invariants.ts';
 
 /** A process the ETL fault scenarios break: `techmarket worker` or `techmarket etl …`. */
 export type EtlProcess = TechmarketProcess;
@@ -134,6 +135,11 @@ export interface EtlProcessFixtures {
   query: Query;
   /** Starts the daily workflow on the file's task queue, under a new workflow id with this prefix. */
   startRun: (workflowIdPrefix: string) => ReturnType<typeof startDailyPipeline>;
+  /**
+   * The checks after every fault and its recovery — runs settled (expectRunsSettled) and the warehouse
+   * equal to the sources — returning the scenario's summary row with what was checked.
+   */
+  expectSettled: (checked: string) => Promise<{ checked: string; rowsCompared: number }>;
   processes: TestProcesses;
 }
 
@@ -190,6 +196,15 @@ export const etlProcessTest = etlTest.extend<EtlProcessFixtures>({
           { taskQueue, workflowId: uniqueId(prefix) },
         ),
       );
+    },
+    { scope: 'file' },
+  ],
+  expectSettled: [
+    async ({ writer, deps, query, dwhName }, use) => {
+      await use(async (checked) => {
+        await expectRunsSettled(query, dwhName);
+        return { checked, rowsCompared: await expectWarehouseEqualsSources(writer, deps.warehouse) };
+      });
     },
     { scope: 'file' },
   ],
