@@ -12,15 +12,13 @@ import { parseArgs } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { REPO_ROOT } from '../core/paths.ts';
-import { seedDemoData } from '../demo/index.ts';
 import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { createPipelineDeps, runPipeline, SOURCE_TABLES } from '../pipeline/index.ts';
 import type { BackfillOutcome } from '../workflows/backfill.ts';
 import { connectTemporal } from '../workflows/client.ts';
 import { startBackfill, startDailyPipeline } from '../workflows/start-workflows.ts';
 import { createEtlWorker } from '../workflows/worker.ts';
-
-const BENCH_ANCHOR_DAY = '2025-06-15';
+import { BENCH_ANCHOR_DAY, seedForBench } from './seed-for-bench.ts';
 
 const { values } = parseArgs({
   options: { scales: { type: 'string' }, rounds: { type: 'string' }, windows: { type: 'string' } },
@@ -60,14 +58,7 @@ for (const scale of scales) {
   const running = worker.run();
   const temporal = await connectTemporal(scratch.config);
   try {
-    await seedDemoData(scratch.config, {
-      scale,
-      seed: 'bench',
-      anchorDay: BENCH_ANCHOR_DAY,
-      reset: false,
-      quiet: true,
-    });
-    await new Promise((r) => setTimeout(r, 1500)); // past the extract's safety lag
+    await seedForBench(scratch.config, scale);
     await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
 
     const figures: Record<string, unknown> = { scale, rounds };

@@ -11,17 +11,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { REPO_ROOT } from '../core/paths.ts';
-import { seedDemoData } from '../demo/index.ts';
-import { createPipelineDeps, runPipeline } from '../pipeline/index.ts';
+import { createScratch, dropLoginRoles } from '../ops/scratch/scratch-databases.ts';
+import { createPipelineDeps, runPipeline, SOURCE_TABLES } from '../pipeline/index.ts';
 import { createSalesRepository } from '../services/bi/sales-repository.ts';
 import { buildBiService } from '../services/bi/service.ts';
 import { biSettings } from '../services/bi/settings.ts';
 import { loadSettings, localTokenIssuer } from '../services/shared/index.ts';
-import { createScratch, dropLoginRoles } from '../tests/support/scratch.ts';
-import { TEST_TABLES } from '../tests/support/warehouse-checks.ts';
 import { grantBiAccess } from '../warehouse/index.ts';
+import { seedForBench } from './seed-for-bench.ts';
 
-const ANCHOR_DAY = '2025-06-15';
 const CONCURRENCY = 4;
 const { values } = parseArgs({
   options: { scale: { type: 'string' }, requests: { type: 'string' } },
@@ -54,16 +52,10 @@ process.stderr.write(`== scale ${scale}: seeding scratch databases\n`);
 const scratch = await createScratch();
 const deps = createPipelineDeps(scratch.config);
 try {
-  await seedDemoData(scratch.config, {
-    scale,
-    seed: 'bench',
-    anchorDay: ANCHOR_DAY,
-    reset: false,
-    quiet: true,
-  });
-  await new Promise((r) => setTimeout(r, 1500));
+  await seedForBench(scratch.config, scale);
   process.stderr.write('first load into the warehouse…\n');
-  await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'bench' });
+  // Past the safety lag already (seedForBench): the configured tables read every seeded row.
+  await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
   await deps.warehouse.query('vacuum analyze');
   const { rows: facts } = await deps.warehouse.query(
     `select count(*)::int as lines, (select count(*)::int from dwh.agg_sales_daily_region) as rollup_rows,

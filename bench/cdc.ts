@@ -12,10 +12,10 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createKafka } from '../connectors/cdc/index.ts';
 import { seedDemoData } from '../demo/index.ts';
+import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { changeTopic, runCdcConsumer, switchTable } from '../pipeline/cdc/index.ts';
 import { createPipelineDeps, runPipeline, SOURCE_TABLES, selectSourceTables } from '../pipeline/index.ts';
 import { dropCdcLeftovers } from '../tests/cdc/cdc-support.ts';
-import { createScratch } from '../tests/support/scratch.ts';
 import { SourceWriter } from '../tests/support/source-writer.ts';
 
 const { values } = parseArgs({

@@ -17,11 +17,11 @@ import { createPool } from 'mysql2/promise';
 import { Agent, fetch } from 'undici';
 import { z } from 'zod';
 import { sourceUrl } from '../core/config.ts';
+import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { bootstrapAdmin } from '../services/auth/bootstrap-admin.ts';
 import type { AuthDatabase } from '../services/auth/database.ts';
 import { openDatabase } from '../services/shared/index.ts';
 import { startPrivateNginx } from '../tests/services/private-nginx.ts';
-import { createScratch } from '../tests/support/scratch.ts';
 import { freePort, loadAverage, percentile, serviceProcesses } from './service-processes.ts';
 
 const argsSchema = z.object({

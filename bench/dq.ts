@@ -5,10 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { currentUtcDay, seedDemoData } from '../demo/index.ts';
+import { currentUtcDay } from '../demo/index.ts';
 import { DqGateError, type DqRunSummary, runQualityGate } from '../dq/index.ts';
 import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { createPipelineDeps, runPipeline, SOURCE_TABLES } from '../pipeline/index.ts';
+import { seedForBench } from './seed-for-bench.ts';
 
 const { values } = parseArgs({
   options: { scale: { type: 'string' }, keep: { type: 'boolean' } },
@@ -22,14 +23,7 @@ const scratch = await createScratch();
 const deps = createPipelineDeps(scratch.config);
 try {
   process.stderr.write(`seeding scale ${scale} into scratch databases (${scratch.suffix})…\n`);
-  const seeded = await seedDemoData(scratch.config, {
-    scale,
-    seed: 'bench',
-    anchorDay: currentUtcDay(),
-    reset: false,
-    quiet: true,
-  });
-  await new Promise((r) => setTimeout(r, 1500)); // past the extract's safety lag
+  const seeded = await seedForBench(scratch.config, scale, currentUtcDay());
 
   process.stderr.write('one full pipeline run…\n');
   const phaseStarts = new Map<string, number>();

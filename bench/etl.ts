@@ -14,15 +14,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { REPO_ROOT } from '../core/paths.ts';
-import { seedDemoData, simulateDays } from '../demo/index.ts';
+import { simulateDays } from '../demo/index.ts';
 import { createScratch, scratchEnv } from '../ops/scratch/scratch-databases.ts';
 import { qualifiedName, SOURCE_TABLES } from '../pipeline/index.ts';
 import { createWarehousePool, resetWatermark } from '../warehouse/index.ts';
 import { pgloaderCopy } from './etl/pgloader.ts';
 import { runPipelineChild } from './etl/pipeline-child.ts';
 import { rawPipe } from './etl/raw-pipe.ts';
+import { seedForBench } from './seed-for-bench.ts';
 
-const BENCH_ANCHOR_DAY = '2025-06-15';
 /** The table whose unchanged re-read is measured against the physical chain (issue 18). */
 const REREAD_TABLE = 'orders.order_items';
 
@@ -54,14 +54,7 @@ for (const scale of scales) {
   process.stderr.write(`\n== scale ${scale}: seeding scratch databases\n`);
   const scratch = await createScratch();
   try {
-    await seedDemoData(scratch.config, {
-      scale,
-      seed: 'bench',
-      anchorDay: BENCH_ANCHOR_DAY,
-      reset: false,
-      quiet: true,
-    });
-    await new Promise((r) => setTimeout(r, 1500)); // past the extract's safety lag
+    await seedForBench(scratch.config, scale);
     const parallelism = scratch.config.ETL_EXTRACT_PARALLELISM;
     const rereadTable = SOURCE_TABLES.find((t) => qualifiedName(t) === REREAD_TABLE)!;
     // Rounds interleave the three, so that whatever else the machine does weighs on each alike.

@@ -16,10 +16,10 @@ import autocannon from 'autocannon';
 import { createPool } from 'mysql2/promise';
 import { z } from 'zod';
 import { sourceUrl } from '../core/config.ts';
+import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { down as dropListingIndexes } from '../services/catalog/migrations/002_add_products_listing_indexes.ts';
 import { openDatabase } from '../services/shared/index.ts';
 import { startPrivateNginx } from '../tests/services/private-nginx.ts';
-import { createScratch } from '../tests/support/scratch.ts';
 import { loadAverage, serviceProcesses } from './service-processes.ts';
 
 const argsSchema = z.object({
