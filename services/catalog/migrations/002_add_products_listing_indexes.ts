@@ -30,6 +30,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const name of Object.keys(LISTING_INDEXES)) {
-    await db.schema.dropIndex(name).ifExists().on('products').execute();
+    await db.schema.dropIndex(name).on('products').execute();
   }
 }
