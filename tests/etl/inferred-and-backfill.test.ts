@@ -1,21 +1,12 @@
 import { describe, expect } from 'vitest';
 import { expectWarehouseEqualsSources } from '../faults/support/invariants.ts';
-import { etlTest } from '../support/fixtures.ts';
+import { loadedShopTest } from '../support/fixtures.ts';
 import { rollupDifferences } from '../support/rollup-checks.ts';
-import { placeOrder, seedSmallShop } from '../support/source-writer.ts';
+import { placeOrder } from '../support/source-writer.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
 /** The small shop, loaded by a first run. */
-const test = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
-  shop: [
-    async ({ writer, run }, use) => {
-      const shop = await seedSmallShop(writer);
-      await run();
-      await use(shop);
-    },
-    { scope: 'file' },
-  ],
-});
+const test = loadedShopTest;
 
 describe('late-arriving dimensions and backfills', () => {
   test('gives a fact whose product is not loaded yet an inferred member, completed in place when the product arrives', async ({

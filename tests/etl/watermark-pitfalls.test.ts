@@ -3,21 +3,12 @@ import { loadConfig } from '../../core/config.ts';
 import { createMysqlPool } from '../../core/mysql-pool.ts';
 import { createPipelineDeps, etlStatus, type PipelineDeps, runPipeline } from '../../pipeline/index.ts';
 import { readWatermark } from '../../warehouse/index.ts';
-import { etlTest } from '../support/fixtures.ts';
-import { placeOrder, type SourceWriter, seedSmallShop } from '../support/source-writer.ts';
+import { loadedShopTest } from '../support/fixtures.ts';
+import { placeOrder, type SourceWriter } from '../support/source-writer.ts';
 import { TEST_TABLES } from '../support/warehouse-checks.ts';
 
 /** The small shop, loaded by a first run. */
-const test = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
-  shop: [
-    async ({ writer, run }, use) => {
-      const shop = await seedSmallShop(writer);
-      await run();
-      await use(shop);
-    },
-    { scope: 'file' },
-  ],
-});
+const test = loadedShopTest;
 // small pages and commits so that 10,000 rows cross many boundaries
 test.scoped({ tuning: { pageRows: 997, chunkRows: 101, commitEveryRows: 2_003 } });
 

@@ -8,7 +8,7 @@ import {
   runPipeline,
 } from '../../pipeline/index.ts';
 import { createScratch, type Scratch } from './scratch.ts';
-import { SourceWriter } from './source-writer.ts';
+import { SourceWriter, seedSmallShop } from './source-writer.ts';
 import { TEST_TABLES } from './warehouse-checks.ts';
 
 /**
@@ -78,6 +78,18 @@ export const etlTest = base.extend<EtlFixtures>({
       await use({ scratch: twin, deps, run: runOf(deps) });
       await deps.close();
       await twin.drop();
+    },
+    { scope: 'file' },
+  ],
+});
+
+/** The shared ETL fixtures plus `shop`: the small shop (seedSmallShop) in the sources, loaded by a first run. */
+export const loadedShopTest = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
+  shop: [
+    async ({ writer, run }, use) => {
+      const shop = await seedSmallShop(writer);
+      await run();
+      await use(shop);
     },
     { scope: 'file' },
   ],
