@@ -61,7 +61,15 @@ export interface CdcApplyOutcome {
   /** When the warehouse committed (ms since the epoch). */
   committedAt: number;
   /** Where the batch's time went: decoding, COPY into the batch tables, the transform (ms). */
-  timings: { decodeMs: number; stageMs: number; transformMs: number };
+  timings: CdcBatchTimings;
+}
+
+export interface CdcBatchTimings {
+  decodeMs: number;
+  stageMs: number;
+  transformMs: number;
+  /** The transform by phase (ms): `open` up to its first step, then each step it announces (models, merges). */
+  transformSteps: Record<string, number>;
 }
 
 export interface CdcApplyContext {
@@ -156,7 +164,12 @@ export async function applyCdcBatch(
   const { deps } = context;
   const started = performance.now();
   const { byTable, letters, tombstones } = sortChanges(context, messages);
-  const timings = { decodeMs: performance.now() - started, stageMs: 0, transformMs: 0 };
+  const timings: CdcBatchTimings = {
+    decodeMs: performance.now() - started,
+    stageMs: 0,
+    transformMs: 0,
+    transformSteps: {},
+  };
   const offsets = nextOffsets(messages);
   // Undecodable messages are in the dead-letter topic before the offsets past them are stored.
   await context.deadLetter(letters);
@@ -206,15 +219,18 @@ export async function applyCdcBatch(
     for (const changes of byTable.values()) await stageChanges(deps, client, runId, changes);
     timings.stageMs = performance.now() - staging;
     const transforming = performance.now();
+    const steps = stepClock(timings.transformSteps, transforming);
 
     await transform(
       deps,
       { runId, kind: 'backfill', tables },
       {
+        onStep: steps.mark,
         afterStaging: async (tx) => {
           for (const changes of byTable.values()) await markDeleted(tx, changes, runId!);
         },
         beforeCommit: async (tx) => {
+          steps.mark('offsets and commit');
           await writeCdcOffsets(tx, offsets);
           for (const [name, changes] of byTable) {
             if (changes.newest) await advanceWatermark(tx, name, changes.newest, runId!);
@@ -232,6 +248,7 @@ export async function applyCdcBatch(
       },
     );
     outcome.committedAt = Date.now();
+    steps.mark('(end)');
     timings.transformMs = performance.now() - transforming;
     await finishRun(client, runId);
     for (const [name, changes] of byTable) {
@@ -252,6 +269,20 @@ export async function applyCdcBatch(
     await client.query('select pg_advisory_unlock(hashtext($1))', [CDC_APPLY_LOCK]).catch(() => {});
     client.release();
   }
+}
+
+/** Adds the time from each announced step to the next into `into` (the first span is `open`). */
+function stepClock(into: Record<string, number>, start: number) {
+  let current = 'open';
+  let since = start;
+  return {
+    mark(step: string) {
+      const now = performance.now();
+      into[current] = (into[current] ?? 0) + now - since;
+      current = step;
+      since = now;
+    },
+  };
 }
 
 /** COPYs one table's versions into this batch's run table, recorded as its 'extract' step. */
