@@ -44,6 +44,7 @@ const connectorConfigSchema = z.looseObject({
   'decimal.handling.mode': z.literal('string'),
   'tombstones.on.delete': z.literal('true'),
   'heartbeat.interval.ms': digits,
+  'schema.history.internal.skip.unparseable.ddl': z.literal('true'),
 });
 
 export type SnapshotChoice = 'initial' | 'no_data';
