@@ -1,5 +1,8 @@
 export {
+  type CdcBatch,
   type CdcMessage,
+  type DebeziumConsumerOptions,
+  type DecodedMessage,
   createKafka,
   type DeadLetter,
   type RunningConsumer,

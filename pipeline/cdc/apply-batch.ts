@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import {
+  type CdcBatch,
   type CdcMessage,
   type DeadLetter,
+  type DecodedMessage,
   type DecodedChange,
   decodeChange,
   UndecodableChangeError,
@@ -74,8 +76,6 @@ export interface CdcBatchTimings {
 
 export interface CdcApplyContext {
   deps: PipelineDeps;
-  /** The change topic of each table configured for CDC. */
-  tablesByTopic: ReadonlyMap<string, SourceTable>;
   deadLetter(letters: readonly DeadLetter[]): Promise<void>;
 }
 
@@ -84,25 +84,41 @@ const later = (a: Watermark | null, b: Watermark): Watermark =>
 
 const msToUtcText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
-/** Decodes a batch: per table its rows and deletes; what cannot be decoded, with the reason. */
-function sortChanges(context: CdcApplyContext, messages: readonly CdcMessage[]) {
+/** What one message holds for the warehouse: a change of a table, or why it cannot be applied. */
+export type CdcDecoded =
+  | { table: SourceTable; change: DecodedChange }
+  | { table: null; reason: string };
+
+/**
+ * Decodes one message as it arrives (the consumer calls this while the batch before applies); what
+ * cannot be decoded gets its reason, for the dead-letter topic.
+ */
+export function decodeCdcMessage(
+  tablesByTopic: ReadonlyMap<string, SourceTable>,
+  message: CdcMessage,
+): CdcDecoded {
+  const table = tablesByTopic.get(message.topic);
+  if (!table) return { table: null, reason: `topic ${message.topic} belongs to no table configured for CDC` };
+  try {
+    return { table, change: decodeChange(message.value, table) };
+  } catch (error) {
+    if (!(error instanceof UndecodableChangeError)) throw error;
+    return { table: null, reason: error.message };
+  }
+}
+
+/** Sorts a decoded batch: per table its rows and deletes; what cannot be decoded, with the reason. */
+function sortChanges(messages: readonly DecodedMessage<CdcDecoded>[]) {
   const byTable = new Map<string, TableChanges>();
   const letters: DeadLetter[] = [];
   let tombstones = 0;
   for (const message of messages) {
-    const table = context.tablesByTopic.get(message.topic);
-    if (!table) {
-      letters.push({ message, reason: `topic ${message.topic} belongs to no table configured for CDC` });
+    const { decoded } = message;
+    if (decoded.table === null) {
+      letters.push({ message, reason: decoded.reason });
       continue;
     }
-    let change: DecodedChange;
-    try {
-      change = decodeChange(message.value, table);
-    } catch (error) {
-      if (!(error instanceof UndecodableChangeError)) throw error;
-      letters.push({ message, reason: error.message });
-      continue;
-    }
+    const { table, change } = decoded;
     if (change.kind === 'tombstone') {
       tombstones++;
       continue;
@@ -159,13 +175,14 @@ function nextOffsets(messages: readonly CdcMessage[]) {
  */
 export async function applyCdcBatch(
   context: CdcApplyContext,
-  messages: readonly CdcMessage[],
+  batch: CdcBatch<CdcDecoded>,
 ): Promise<CdcApplyOutcome> {
   const { deps } = context;
+  const { messages } = batch;
   const started = performance.now();
-  const { byTable, letters, tombstones } = sortChanges(context, messages);
+  const { byTable, letters, tombstones } = sortChanges(messages);
   const timings: CdcBatchTimings = {
-    decodeMs: performance.now() - started,
+    decodeMs: batch.decodeMs + performance.now() - started,
     stageMs: 0,
     transformMs: 0,
     transformSteps: {},
@@ -223,7 +240,7 @@ export async function applyCdcBatch(
 
     await transform(
       deps,
-      { runId, kind: 'backfill', tables },
+      { runId, kind: 'cdc', tables },
       {
         onStep: steps.mark,
         afterStaging: async (tx) => {
