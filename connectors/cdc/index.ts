@@ -1,10 +1,10 @@
 export {
   type CdcBatch,
   type CdcMessage,
-  type DebeziumConsumerOptions,
-  type DecodedMessage,
   createKafka,
   type DeadLetter,
+  type DebeziumConsumerOptions,
+  type DecodedMessage,
   type RunningConsumer,
   sendToDeadLetter,
   startDebeziumConsumer,

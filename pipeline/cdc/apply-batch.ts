@@ -3,8 +3,8 @@ import {
   type CdcBatch,
   type CdcMessage,
   type DeadLetter,
-  type DecodedMessage,
   type DecodedChange,
+  type DecodedMessage,
   decodeChange,
   UndecodableChangeError,
 } from '../../connectors/cdc/index.ts';
@@ -85,9 +85,7 @@ const later = (a: Watermark | null, b: Watermark): Watermark =>
 const msToUtcText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** What one message holds for the warehouse: a change of a table, or why it cannot be applied. */
-export type CdcDecoded =
-  | { table: SourceTable; change: DecodedChange }
-  | { table: null; reason: string };
+export type CdcDecoded = { table: SourceTable; change: DecodedChange } | { table: null; reason: string };
 
 /**
  * Decodes one message as it arrives (the consumer calls this while the batch before applies); what
