@@ -52,11 +52,12 @@ export function debeziumSourceConfig(options: DebeziumSourceOptions): Record<str
     // (ops/kafka-connect/mariadb-compat). Harmless against a real MySQL.
     'driver.propertiesTransform': 'techmarket.connect.MariaDbCompatProperties',
     // Debezium parses every DDL statement in the binlog, of every database on the server, before it
-    // looks at which database it belongs to; its MySQL grammar rejects MariaDB's own syntax (the
-    // catalog migration's `create index if not exists`), and without this one such statement in any
-    // database (a test's scratch copy) stops every streaming connector for good. Skipped statements
-    // are logged by Connect; the captured tables change only through our migrations, whose DDL on
-    // them it parses.
+    // looks at which database it belongs to; its MySQL grammar rejects MariaDB's own syntax, and one
+    // such statement in any database stopped every streaming connector for good (the catalog
+    // migration's `create index if not exists`, run by every test's scratch copy, did). Our migrations
+    // are kept parseable (services/source-migrations-debezium.test.ts), but the binlog also holds
+    // statements written before that, and those of anything else sharing the server. Skipped
+    // statements are logged by Connect.
     'schema.history.internal.skip.unparseable.ddl': 'true',
   };
   if (options.tables) config['table.include.list'] = options.tables.join(',');
