@@ -7,6 +7,7 @@
  * issue #20 targets (Temporal/--local ≤ 1.0 for 30 days, < 1 for 365; etl run within 0.3 s).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
@@ -19,6 +20,7 @@ import type { BackfillOutcome } from '../workflows/backfill.ts';
 import { connectTemporal } from '../workflows/client.ts';
 import { startBackfill, startDailyPipeline } from '../workflows/start-workflows.ts';
 import { createEtlWorker } from '../workflows/worker.ts';
+import { formatPhases, workflowPhases } from './workflow-phases.ts';
 
 const BENCH_ANCHOR_DAY = '2025-06-15';
 
@@ -43,6 +45,19 @@ const median = (xs: readonly number[]) => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** `runPipeline`'s phases as it announces them, timed: --local's side of the phase comparison. */
+function phaseTimer() {
+  const began = performance.now();
+  const marks: [string, number][] = [['begin', began]];
+  return {
+    progress: { phase: (name: string) => marks.push([name, performance.now()]), rows() {}, step() {} },
+    line: () => {
+      const ends = [...marks.slice(1).map(([, t]) => t), performance.now()];
+      return marks.map(([name, t], i) => `${name} ${((ends[i]! - t) / 1000).toFixed(2)}s`).join(', ');
+    },
+  };
+}
 const results = [];
 
 for (const scale of scales) {
@@ -72,6 +87,8 @@ for (const scale of scales) {
 
     const figures: Record<string, unknown> = { scale, rounds };
     const lines = [`scale ${scale}, median of ${rounds} round${rounds > 1 ? 's' : ''}`];
+    /** Where the time went in the last round of each, printed after the medians. */
+    const phaseLines: string[] = [];
     for (const days of windows) {
       const to = BENCH_ANCHOR_DAY;
       const from = day(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000);
@@ -90,15 +107,28 @@ for (const scale of scales) {
         throughTemporal.push((performance.now() - started) / 1000);
         rows = outcome.rows ?? 0;
         process.stderr.write(`${days}-day backfill --local (round ${round})…\n`);
+        const timer = phaseTimer();
         started = performance.now();
-        await runPipeline(deps, {
-          tables: SOURCE_TABLES,
-          kind: 'backfill',
-          trigger: 'bench',
-          windowFrom: `${from} 00:00:00.000000`,
-          windowTo: `${to} 23:59:59.999999`,
-        });
+        await runPipeline(
+          deps,
+          {
+            tables: SOURCE_TABLES,
+            kind: 'backfill',
+            trigger: 'bench',
+            windowFrom: `${from} 00:00:00.000000`,
+            windowTo: `${to} 23:59:59.999999`,
+          },
+          timer.progress,
+        );
         local.push((performance.now() - started) / 1000);
+        if (round === rounds) {
+          const history = await run.handle.fetchHistory();
+          const phases = workflowPhases(history.events ?? []);
+          phaseLines.push(
+            `  ${days}-day backfill, last round, Temporal (client saw ${throughTemporal[round - 1]!.toFixed(2)}s: ${(throughTemporal[round - 1]! - phases.total).toFixed(2)}s outside the workflow): ${formatPhases(phases).join('\n    ')}`,
+            `  ${days}-day backfill, last round, --local: ${timer.line()}`,
+          );
+        }
       }
       const ratio = median(throughTemporal) / median(local);
       figures[`backfill${days}`] = { from, to, rows, throughTemporal, local, ratio };
@@ -118,14 +148,26 @@ for (const scale of scales) {
       );
       await run.handle.result();
       runTemporal.push((performance.now() - started) / 1000);
+      const timer = phaseTimer();
       started = performance.now();
-      await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
+      await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' }, timer.progress);
       runLocal.push((performance.now() - started) / 1000);
+      if (round === Math.max(rounds, 3)) {
+        const history = await run.handle.fetchHistory();
+        const phases = workflowPhases(history.events ?? []);
+        phaseLines.push(
+          `  etl run, last round, Temporal (client saw ${runTemporal[round - 1]!.toFixed(2)}s: ${(runTemporal[round - 1]! - phases.total).toFixed(2)}s outside the workflow): ${formatPhases(phases).join('\n    ')}`,
+          `  etl run, last round, --local: ${timer.line()}`,
+        );
+      }
     }
     const overhead = median(runTemporal) - median(runLocal);
     figures.etlRun = { throughTemporal: runTemporal, local: runLocal, overheadSeconds: overhead };
     lines.push(
       `  etl run, nothing new: Temporal ${median(runTemporal).toFixed(2)}s, --local ${median(runLocal).toFixed(2)}s = +${overhead.toFixed(2)}s (goal ≤ 0.3 s)`,
+      'where the time went:',
+      ...phaseLines,
+      `load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`,
       '',
     );
     results.push(figures);
