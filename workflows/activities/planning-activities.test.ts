@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { autoChunkDays, ROWS_PER_PART, splitIntoChunks } from './planning-activities.ts';
+import { autoChunkDays, ROWS_PER_PART, ROWS_TO_SPLIT, splitIntoChunks } from './planning-activities.ts';
 
 describe('autoChunkDays sizes a backfill’s parts by the rows its window holds', () => {
-  it('reads a small window as one part, whatever the lanes', () => {
-    expect(autoChunkDays('2025-05-17', '2025-06-15', 8, 25_605)).toBe(30);
+  it('reads a window of few rows as one part, whatever the lanes', () => {
+    expect(autoChunkDays('2025-05-17', '2025-06-15', 8, ROWS_TO_SPLIT - 1)).toBe(30);
     expect(autoChunkDays('2025-05-17', '2025-06-15', 8, 0)).toBe(30);
+  });
+
+  it('reads a window of some rows as two parts side by side, as --local reads two tables at once', () => {
+    // A month at scale 1: 26 k rows → 2 parts of 15 days.
+    expect(autoChunkDays('2025-05-17', '2025-06-15', 8, 25_605)).toBe(15);
+    expect(splitIntoChunks('2025-05-17', '2025-06-15', 15)).toHaveLength(2);
+    // One lane: one part, nothing could run beside it.
+    expect(autoChunkDays('2025-05-17', '2025-06-15', 1, 25_605)).toBe(30);
   });
 
   it('gives one part per ROWS_PER_PART rows, at most two per lane', () => {
