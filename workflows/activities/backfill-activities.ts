@@ -1,6 +1,8 @@
 import {
   extractWindowPart,
+  mapBounded,
   prepareWindowBatches,
+  type SourceTable,
   recordWindowExtract,
   type WindowPartResult,
 } from '../../pipeline/index.ts';
@@ -28,24 +30,23 @@ export function createBackfillActivities(deps: ActivityDeps) {
     }),
 
     /**
-     * One part (consecutive day chunks) of every table, one table after another: an activity costs
-     * the orchestration about as much as reading a small table's day, so parts are few and each reads
-     * its tables' slices. A table's slice read before (by a worker since killed) is not read again.
+     * One part (consecutive day chunks) of every table, its tables read ETL_EXTRACT_PARALLELISM at
+     * once as `--local` reads them: read one after another, a one-part backfill extracted slower than
+     * `--local` (each table pays a fixed cost that dominates small slices). The plan bounds the parts
+     * at once so that parts × tables read together stay within the backfill's lanes (planBackfill).
+     * A table's slice read before (by a worker since killed) is not read again.
      */
     extractWindowPart: classifyFailures(async (input: WindowPartInput): Promise<WindowPartResult[]> => {
       const valid = parseInput(windowPartInputSchema, input, 'backfill part');
       const tables = resolveTables(deps, valid.tables);
-      return withPulse(deps.pipeline, valid.runId, partRowsSignal, async (pulse) => {
-        const results: WindowPartResult[] = [];
-        let rowsBefore = 0;
-        for (const table of tables) {
-          const result = await extractWindowPart(deps.pipeline, table, valid.runId, valid.part, (rows) =>
-            pulse.report({ from: valid.part.from, rows: rowsBefore + rows }),
-          );
-          results.push(result);
-          rowsBefore += result.rows;
-        }
-        return results;
+      return withPulse(deps.pipeline, valid.runId, partRowsSignal, (pulse) => {
+        const rowsByTable = new Map<SourceTable, number>();
+        return mapBounded(tables, deps.pipeline.config.ETL_EXTRACT_PARALLELISM, (table) =>
+          extractWindowPart(deps.pipeline, table, valid.runId, valid.part, (rows) => {
+            rowsByTable.set(table, rows);
+            pulse.report({ from: valid.part.from, rows: [...rowsByTable.values()].reduce((a, b) => a + b, 0) });
+          }),
+        );
       });
     }),
 
