@@ -4,7 +4,9 @@
  * Temporal (a worker in this process, the backfill workflow) and with the --local runner, round after
  * round interleaved; then `etl run` through Temporal (the daily workflow) against `runPipeline` with
  * nothing new to read, which is the orchestration's overhead alone. Prints medians and the ratios
- * issue #20 targets (Temporal/--local ≤ 1.0 for 30 days, < 1 for 365; etl run within 0.3 s).
+ * issue #20 targets (Temporal/--local ≤ 1.0 for 30 days, < 1 for 365; etl run within 0.3 s), then
+ * where the last round's time went: the workflow's phases from its event history (bench/workflow-phases.ts)
+ * beside --local's own phases.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -60,6 +62,15 @@ function phaseTimer() {
 }
 const results = [];
 
+/** Odd rounds run Temporal first, even rounds --local first: neither always pays for going first. */
+async function inTurn(round: number, viaTemporal: () => Promise<void>, viaLocal: () => Promise<void>) {
+  for (const run of round % 2 === 1 ? [viaTemporal, viaLocal] : [viaLocal, viaTemporal]) await run();
+}
+
+const fetchHistory = (handle: { fetchHistory(): Promise<{ events?: HistoryEvent[] | null }> }) =>
+  handle.fetchHistory();
+type HistoryEvent = Parameters<typeof workflowPhases>[0][number];
+
 for (const scale of scales) {
   process.stderr.write(`\n== scale ${scale}: seeding scratch databases, then a first full load\n`);
   const scratch = await createScratch();
@@ -84,6 +95,16 @@ for (const scale of scales) {
     });
     await new Promise((r) => setTimeout(r, 1500)); // past the extract's safety lag
     await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
+    // Untimed: one run each way first, so neither side's first round pays the worker's and the
+    // connection pools' cold start (a long-running `techmarket worker` is warm).
+    await (
+      await startDailyPipeline(
+        temporal.client,
+        {},
+        { taskQueue, workflowId: `bench-warm-${process.pid}-${scale}` },
+      )
+    ).handle.result();
+    await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
 
     const figures: Record<string, unknown> = { scale, rounds };
     const lines = [`scale ${scale}, median of ${rounds} round${rounds > 1 ? 's' : ''}`];
@@ -96,36 +117,43 @@ for (const scale of scales) {
       const local: number[] = [];
       let rows = 0;
       for (let round = 1; round <= rounds; round++) {
-        process.stderr.write(`${days}-day backfill through Temporal (round ${round})…\n`);
-        let started = performance.now();
-        const run = await startBackfill(
-          temporal.client,
-          { from, to },
-          { taskQueue, workflowId: `bench-backfill-${process.pid}-${scale}-${days}-${round}` },
-        );
-        const outcome = (await run.handle.result()) as BackfillOutcome;
-        throughTemporal.push((performance.now() - started) / 1000);
-        rows = outcome.rows ?? 0;
-        process.stderr.write(`${days}-day backfill --local (round ${round})…\n`);
+        let history: Awaited<ReturnType<typeof fetchHistory>> | undefined;
         const timer = phaseTimer();
-        started = performance.now();
-        await runPipeline(
-          deps,
-          {
-            tables: SOURCE_TABLES,
-            kind: 'backfill',
-            trigger: 'bench',
-            windowFrom: `${from} 00:00:00.000000`,
-            windowTo: `${to} 23:59:59.999999`,
-          },
-          timer.progress,
-        );
-        local.push((performance.now() - started) / 1000);
-        if (round === rounds) {
-          const history = await run.handle.fetchHistory();
+        const viaTemporal = async () => {
+          process.stderr.write(`${days}-day backfill through Temporal (round ${round})…\n`);
+          const started = performance.now();
+          const run = await startBackfill(
+            temporal.client,
+            { from, to },
+            { taskQueue, workflowId: `bench-backfill-${process.pid}-${scale}-${days}-${round}` },
+          );
+          const outcome = (await run.handle.result()) as BackfillOutcome;
+          throughTemporal.push((performance.now() - started) / 1000);
+          rows = outcome.rows ?? 0;
+          history = await fetchHistory(run.handle);
+        };
+        const viaLocal = async () => {
+          process.stderr.write(`${days}-day backfill --local (round ${round})…\n`);
+          const started = performance.now();
+          await runPipeline(
+            deps,
+            {
+              tables: SOURCE_TABLES,
+              kind: 'backfill',
+              trigger: 'bench',
+              windowFrom: `${from} 00:00:00.000000`,
+              windowTo: `${to} 23:59:59.999999`,
+            },
+            timer.progress,
+          );
+          local.push((performance.now() - started) / 1000);
+        };
+        await inTurn(round, viaTemporal, viaLocal);
+        if (round === rounds && history) {
           const phases = workflowPhases(history.events ?? []);
+          const seen = throughTemporal[round - 1]!;
           phaseLines.push(
-            `  ${days}-day backfill, last round, Temporal (client saw ${throughTemporal[round - 1]!.toFixed(2)}s: ${(throughTemporal[round - 1]! - phases.total).toFixed(2)}s outside the workflow): ${formatPhases(phases).join('\n    ')}`,
+            `  ${days}-day backfill, last round, Temporal (client saw ${seen.toFixed(2)}s: ${(seen - phases.total).toFixed(2)}s outside the workflow): ${formatPhases(phases).join('\n    ')}`,
             `  ${days}-day backfill, last round, --local: ${timer.line()}`,
           );
         }
@@ -139,24 +167,36 @@ for (const scale of scales) {
 
     const runTemporal: number[] = [];
     const runLocal: number[] = [];
-    for (let round = 1; round <= Math.max(rounds, 3); round++) {
-      let started = performance.now();
-      const run = await startDailyPipeline(
-        temporal.client,
-        { extractParallelism: scratch.config.ETL_EXTRACT_PARALLELISM }, // as `etl run` starts it
-        { taskQueue, workflowId: `bench-run-${process.pid}-${scale}-${round}` },
-      );
-      await run.handle.result();
-      runTemporal.push((performance.now() - started) / 1000);
+    const runRounds = Math.max(rounds, 3);
+    for (let round = 1; round <= runRounds; round++) {
+      let history: Awaited<ReturnType<typeof fetchHistory>> | undefined;
       const timer = phaseTimer();
-      started = performance.now();
-      await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' }, timer.progress);
-      runLocal.push((performance.now() - started) / 1000);
-      if (round === Math.max(rounds, 3)) {
-        const history = await run.handle.fetchHistory();
+      const viaTemporal = async () => {
+        const started = performance.now();
+        const run = await startDailyPipeline(
+          temporal.client,
+          { extractParallelism: scratch.config.ETL_EXTRACT_PARALLELISM }, // as `etl run` starts it
+          { taskQueue, workflowId: `bench-run-${process.pid}-${scale}-${round}` },
+        );
+        await run.handle.result();
+        runTemporal.push((performance.now() - started) / 1000);
+        history = await fetchHistory(run.handle);
+      };
+      const viaLocal = async () => {
+        const started = performance.now();
+        await runPipeline(
+          deps,
+          { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' },
+          timer.progress,
+        );
+        runLocal.push((performance.now() - started) / 1000);
+      };
+      await inTurn(round, viaTemporal, viaLocal);
+      if (round === runRounds && history) {
         const phases = workflowPhases(history.events ?? []);
+        const seen = runTemporal[round - 1]!;
         phaseLines.push(
-          `  etl run, last round, Temporal (client saw ${runTemporal[round - 1]!.toFixed(2)}s: ${(runTemporal[round - 1]! - phases.total).toFixed(2)}s outside the workflow): ${formatPhases(phases).join('\n    ')}`,
+          `  etl run, last round, Temporal (client saw ${seen.toFixed(2)}s: ${(seen - phases.total).toFixed(2)}s outside the workflow): ${formatPhases(phases).join('\n    ')}`,
           `  etl run, last round, --local: ${timer.line()}`,
         );
       }
@@ -167,7 +207,9 @@ for (const scale of scales) {
       `  etl run, nothing new: Temporal ${median(runTemporal).toFixed(2)}s, --local ${median(runLocal).toFixed(2)}s = +${overhead.toFixed(2)}s (goal ≤ 0.3 s)`,
       'where the time went:',
       ...phaseLines,
-      `load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`,
+      `load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
       '',
     );
     results.push(figures);

@@ -40,7 +40,9 @@ const seconds = (t: Timestamp | null | undefined): number =>
 
 /** An event type whether the history came from the client (enum numbers) or a file (enum names). */
 const typeOf = (event: HistoryEvent): string => {
-  const attributes = Object.keys(event).find((k) => k.endsWith('EventAttributes') && event[k as keyof HistoryEvent]);
+  const attributes = Object.keys(event).find(
+    (k) => k.endsWith('EventAttributes') && event[k as keyof HistoryEvent],
+  );
   return attributes ?? '';
 };
 
@@ -74,7 +76,8 @@ export function workflowPhases(events: readonly HistoryEvent[]): WorkflowPhases 
       const marker = event.markerRecordedEventAttributes;
       const data = marker?.details?.data?.payloads?.[0]?.data;
       if (marker?.markerName === 'core_local_activity' && data) {
-        const text = typeof data === 'string' ? Buffer.from(data, 'base64').toString() : Buffer.from(data).toString();
+        const text =
+          typeof data === 'string' ? Buffer.from(data, 'base64').toString() : Buffer.from(data).toString();
         localActivities.push(String(JSON.parse(text).activity_type));
       }
     }
