@@ -118,7 +118,7 @@ for (const scale of scales) {
       let rows = 0;
       for (let round = 1; round <= rounds; round++) {
         let history: Awaited<ReturnType<typeof fetchHistory>> | undefined;
-        const timer = phaseTimer();
+        let timer = phaseTimer();
         const viaTemporal = async () => {
           process.stderr.write(`${days}-day backfill through Temporal (round ${round})…\n`);
           const started = performance.now();
@@ -134,6 +134,7 @@ for (const scale of scales) {
         };
         const viaLocal = async () => {
           process.stderr.write(`${days}-day backfill --local (round ${round})…\n`);
+          timer = phaseTimer();
           const started = performance.now();
           await runPipeline(
             deps,
@@ -170,7 +171,7 @@ for (const scale of scales) {
     const runRounds = Math.max(rounds, 3);
     for (let round = 1; round <= runRounds; round++) {
       let history: Awaited<ReturnType<typeof fetchHistory>> | undefined;
-      const timer = phaseTimer();
+      let timer = phaseTimer();
       const viaTemporal = async () => {
         const started = performance.now();
         const run = await startDailyPipeline(
@@ -183,6 +184,7 @@ for (const scale of scales) {
         history = await fetchHistory(run.handle);
       };
       const viaLocal = async () => {
+        timer = phaseTimer();
         const started = performance.now();
         await runPipeline(
           deps,
