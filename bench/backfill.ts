@@ -2,7 +2,8 @@
  * `npm run bench:backfill [-- --scales 1,10] [--rounds 1] [--windows 30,365]`: per scale, on one
  * seeded warehouse (scratch databases, after a first full load): each window backfilled through
  * Temporal (a worker in this process, the backfill workflow) and with the --local runner, round after
- * round interleaved; then `etl run` through Temporal (the daily workflow) against `runPipeline` with
+ * round interleaved (after one untimed run each way; odd rounds Temporal first, even --local first);
+ * then `etl run` through Temporal (the daily workflow) against `runPipeline` with
  * nothing new to read, which is the orchestration's overhead alone. Prints medians and the ratios
  * issue #20 targets (Temporal/--local ≤ 1.0 for 30 days, < 1 for 365; etl run within 0.3 s), then
  * where the last round's time went: the workflow's phases from its event history (bench/workflow-phases.ts)
