@@ -2,8 +2,8 @@ import {
   extractWindowPart,
   mapBounded,
   prepareWindowBatches,
-  type SourceTable,
   recordWindowExtract,
+  type SourceTable,
   type WindowPartResult,
 } from '../../pipeline/index.ts';
 import { partRowsSignal } from '../definitions.ts';
@@ -44,7 +44,10 @@ export function createBackfillActivities(deps: ActivityDeps) {
         return mapBounded(tables, deps.pipeline.config.ETL_EXTRACT_PARALLELISM, (table) =>
           extractWindowPart(deps.pipeline, table, valid.runId, valid.part, (rows) => {
             rowsByTable.set(table, rows);
-            pulse.report({ from: valid.part.from, rows: [...rowsByTable.values()].reduce((a, b) => a + b, 0) });
+            pulse.report({
+              from: valid.part.from,
+              rows: [...rowsByTable.values()].reduce((a, b) => a + b, 0),
+            });
           }),
         );
       });

@@ -1,4 +1,4 @@
-import { countWindowRows, qualifiedName } from '../../pipeline/index.ts';
+import { estimateWindowRows, qualifiedName } from '../../pipeline/index.ts';
 import {
   type BackfillChunk,
   type BackfillInput,
@@ -67,7 +67,7 @@ export function createPlanningActivities(deps: ActivityDeps) {
           valid.from,
           valid.to,
           valid.parallelism * valid.extractParallelism,
-          await countWindowRows(
+          await estimateWindowRows(
             deps.pipeline,
             tables,
             `${valid.from} 00:00:00.000000`,
