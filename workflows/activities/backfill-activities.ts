@@ -55,12 +55,14 @@ export function createBackfillActivities(deps: ActivityDeps) {
 
     recordWindowExtract: classifyFailures(async (input: WindowExtractInput): Promise<number> => {
       const valid = parseInput(windowExtractInputSchema, input, 'backfill extract');
-      let rows = 0;
-      for (const table of resolveTables(deps, valid.tables)) {
-        const detail = await recordWindowExtract(deps.pipeline, table, valid.runId, valid, valid.parts);
-        rows += detail.rows;
-      }
-      return rows;
+      // All tables at once: each writes its own step row, and the load waits for this (0.06–0.18 s
+      // one after another under load in bench:backfill).
+      const details = await Promise.all(
+        resolveTables(deps, valid.tables).map((table) =>
+          recordWindowExtract(deps.pipeline, table, valid.runId, valid, valid.parts),
+        ),
+      );
+      return details.reduce((sum, detail) => sum + detail.rows, 0);
     }),
   };
 }
