@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../core/paths.ts';
@@ -14,7 +14,18 @@ export { freePort };
 
 export function serviceProcesses(home: string, commonEnv: Record<string, string>) {
   const children: ChildProcess[] = [];
+  const named = new Map<string, ChildProcess>();
   return {
+    /**
+     * CPU time (user + system, ms) each started process has used so far, by name: a difference over
+     * a run divided by the requests is a cost per request that a busy shared machine does not blur
+     * the way it blurs latencies.
+     */
+    cpuMs(): Record<string, number> {
+      const used: Record<string, number> = {};
+      for (const [name, child] of named) used[name] = processCpuMs(child.pid);
+      return used;
+    },
     /** Starts `services/<name>/server.ts` (from `root`, default this checkout; on `port`, default a free one) and waits for /health. */
     async start(
       name: string,
@@ -31,6 +42,7 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
         stdio: ['ignore', log, log],
       });
       children.push(child);
+      named.set(name, child);
       const url = `http://127.0.0.1:${port}`;
       const up = await waitFor(async () => {
         try {
@@ -50,6 +62,18 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
       await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 15_000))]);
     },
   };
+}
+
+/** utime + stime of a Linux process in ms (fields 14 and 15 of /proc/<pid>/stat, in 10 ms ticks). */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Nearest-rank percentile of sorted values (ms). */
