@@ -93,9 +93,9 @@ describe('the notifications consumer after a crash kafkajs does not restart', ()
       expect(rows.map((r) => r.event_id).sort()).toEqual([first.id, later.id].sort());
       expect(sent.map((m) => m.subject).sort()).toEqual(['Order 1 is paid', 'Order 2 is paid']);
       expect(consumer.restarts()).toBe(1);
-      const { rows: processed } = await sql<{ n: number }>`select count(*) as n from processed_events`.execute(
-        db,
-      );
+      const { rows: processed } = await sql<{
+        n: number;
+      }>`select count(*) as n from processed_events`.execute(db);
       expect(Number(processed[0]!.n)).toBe(2);
     } finally {
       await producer.disconnect();

@@ -127,7 +127,7 @@ describe('partial refunds through the gateway', () => {
     expect(await refundEvents(orderId)).toBe(1);
   });
 
-  it('the PSP refunds and answers too late, its webhook first: refunded once, our amounts are the PSP\'s', async () => {
+  it("the PSP refunds and answers too late, its webhook first: refunded once, our amounts are the PSP's", async () => {
     const { token, orderId } = await paidOrder('late-refund@example.com', REFUND_THEN_TIMEOUT_CARD);
     const [payment] = await rowsOf<{ psp_reference: string }>(
       world.paymentsDb,

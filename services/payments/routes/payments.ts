@@ -191,7 +191,9 @@ export async function paymentRoutes(
               captured_amount: sql`greatest(captured_amount, ${outcome.capturedAmount})`,
               refunded_amount: outcome.refundedAmount,
               status:
-                toCents(outcome.refundedAmount) === toCents(outcome.capturedAmount) ? 'refunded' : 'succeeded',
+                toCents(outcome.refundedAmount) === toCents(outcome.capturedAmount)
+                  ? 'refunded'
+                  : 'succeeded',
             })
             .where('id', '=', String(id))
             .execute();
