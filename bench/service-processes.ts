@@ -12,6 +12,12 @@ import { freePort } from '../tests/services/private-nginx.ts';
  */
 export { freePort };
 
+/**
+ * Extra Node flags for every service process, from `BENCH_SERVICE_NODE_ARGS` (space-separated): e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` for a CPU profile of each (NODE_OPTIONS refuses --cpu-prof).
+ */
+const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+
 export function serviceProcesses(home: string, commonEnv: Record<string, string>) {
   const children: ChildProcess[] = [];
   const named = new Map<string, ChildProcess>();
@@ -36,11 +42,15 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
       const port = options.port ?? (await freePort());
       const logPath = join(home, `${name}-${port}.log`);
       const log = openSync(logPath, 'a');
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', name, 'server.ts')], {
-        cwd: root,
-        env: { ...process.env, LOG_LEVEL: 'warn', ...commonEnv, ...env, PORT: String(port) },
-        stdio: ['ignore', log, log],
-      });
+      const child = spawn(
+        process.execPath,
+        [...SERVICE_NODE_ARGS, '--import', 'tsx', join(root, 'services', name, 'server.ts')],
+        {
+          cwd: root,
+          env: { ...process.env, LOG_LEVEL: 'warn', ...commonEnv, ...env, PORT: String(port) },
+          stdio: ['ignore', log, log],
+        },
+      );
       children.push(child);
       named.set(name, child);
       const url = `http://127.0.0.1:${port}`;
