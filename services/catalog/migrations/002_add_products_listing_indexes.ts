@@ -7,6 +7,10 @@ import type { Kysely } from 'kysely';
  * with the category index and a filesort, 3.1 ms with (active, price, id), medians of 7 interleaved
  * rounds (docs/decisions/0023-catalog-listing-query.md). The optimizer still picks the category
  * index when the subtree is small, since it sees the literal list of ids.
+ *
+ * No `IF NOT EXISTS`: the catalog is a CDC source, and Debezium's MySQL DDL parser cannot read
+ * MariaDB's `CREATE INDEX IF NOT EXISTS` in the binlog — the statement stops every connector
+ * streaming that server, whatever database it captures. The migrator runs this once anyway.
  */
 const LISTING_INDEXES = {
   ix_products_active_price_id: ['active', 'price', 'id'],
@@ -18,7 +22,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const [name, columns] of Object.entries(LISTING_INDEXES)) {
     await db.schema
       .createIndex(name)
-      .ifNotExists()
       .on('products')
       .columns([...columns])
       .execute();
@@ -27,6 +30,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const name of Object.keys(LISTING_INDEXES)) {
-    await db.schema.dropIndex(name).ifExists().on('products').execute();
+    await db.schema.dropIndex(name).on('products').execute();
   }
 }
