@@ -4,8 +4,16 @@ import { loadSettings, serviceSettings } from './config.ts';
 import { createService } from './create-service.ts';
 import { notFound } from './errors.ts';
 
+/** Load shedding is off (0) unless a test turns it on: a busy test machine must not answer 503. */
+const NO_SHEDDING = { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0', PRESSURE_MAX_EVENT_LOOP_UTILIZATION: '0' };
+
 async function buildKitApp(env: Record<string, string> = {}) {
-  const settings = loadSettings(serviceSettings, { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: '2048', ...env });
+  const settings = loadSettings(serviceSettings, {
+    LOG_LEVEL: 'silent',
+    BODY_LIMIT_BYTES: '2048',
+    ...NO_SHEDDING,
+    ...env,
+  });
   const app = await createService({
     name: 'kit-test',
     description: 'the shared kit under test',
@@ -140,7 +148,7 @@ describe('the shared service kit', () => {
   });
 
   it('finishes requests in flight when it shuts down, and refuses new ones', async () => {
-    const settings = loadSettings(serviceSettings, { LOG_LEVEL: 'silent' });
+    const settings = loadSettings(serviceSettings, { LOG_LEVEL: 'silent', ...NO_SHEDDING });
     const app = await createService({
       name: 'kit-test',
       description: 'x',
