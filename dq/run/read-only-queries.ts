@@ -7,18 +7,29 @@ import type pg from 'pg';
  */
 export const DQ_STATEMENT_TIMEOUT_SECONDS = 600;
 
+/**
+ * Parallel workers a query may use when its caller asks for them (`parallel`): PostgreSQL's
+ * default, one per core of the 2-core machine the warehouse is sized for (ops/infra/parts/postgres.ts).
+ */
+const PARALLEL_WORKERS = 2;
+
 export async function queryWarehouse<R extends pg.QueryResultRow = Record<string, unknown>>(
   warehouse: pg.Pool,
   text: string,
   values: unknown[] = [],
+  options: { parallel?: boolean } = {},
 ): Promise<R[]> {
   const client = await warehouse.connect();
   try {
     await client.query('begin transaction read only');
     await client.query(`set local statement_timeout = '${DQ_STATEMENT_TIMEOUT_SECONDS}s'`);
     // Rules already run DQ_PARALLELISM at a time, a connection each: parallel workers on top only
-    // contend with the other rule (and each rebuilds the scan's lookup tables).
-    await client.query('set local max_parallel_workers_per_gather = 0');
+    // contend with the other rule (and each rebuilds the scan's lookup tables). The exception is a
+    // query that is the gate's long pole (a full check's shared scan of the fact, `parallel`): the
+    // other connection runs out of rules long before it ends, and its core would idle.
+    await client.query(
+      `set local max_parallel_workers_per_gather = ${options.parallel ? PARALLEL_WORKERS : 0}`,
+    );
     // JIT compiles each rule's query anew, costed from whole-table statistics: a run-scoped rollup
     // rule that reads no row spent 2.9 s compiling and 8 ms running (issue 18; the transform has
     // jit off for the same reason).

@@ -133,6 +133,10 @@ export class TableScans {
       this.warehouse,
       `select ${selects.length > 0 ? selects.join(', ') : '1'} from ${quoteName(target)} ${TARGET_ALIAS} ${joins.join(' ')}
        where ${scope}`,
+      [],
+      // A full check's scan of the fact is the gate's long pole (every row, every rule of the table,
+      // the lookups): PostgreSQL's workers split it where the planner finds the table big enough.
+      { parallel: this.scopeRunId === null },
     );
     const count = (alias: string) => (alias === '0' ? 0 : Number(row![alias]));
     return new Map(

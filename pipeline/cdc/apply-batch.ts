@@ -19,6 +19,7 @@ import {
   finishStep,
   holdRunLock,
   ident,
+  inTransaction,
   mirrorTable,
   releaseRunLock,
   startStep,
@@ -219,17 +220,19 @@ export async function applyCdcBatch(
       timings,
     };
     if (byTable.size === 0) {
-      await client.query('begin');
-      await writeCdcOffsets(client, offsets);
-      await client.query('commit');
+      await inTransaction(client, () => writeCdcOffsets(client, offsets));
       outcome.committedAt = Date.now();
       return outcome;
     }
 
     const tables = [...byTable.values()].map((c) => ({ ...c.table, mode: 'cdc' as const }));
-    runId = await beginCdcRun(client, tables.map(qualifiedName));
-    // Alive for watermark runs that look: they must not take this run's batches for abandoned ones.
-    await holdRunLock(client, runId);
+    // The run row becomes visible with its liveness lock already held (session locks outlive the
+    // commit): a watermark run that looks never sees it running without a live process.
+    runId = await inTransaction(client, async () => {
+      const id = await beginCdcRun(client, tables.map(qualifiedName));
+      await holdRunLock(client, id);
+      return id;
+    });
     const staging = performance.now();
     for (const changes of byTable.values()) await stageChanges(deps, client, runId, changes);
     timings.stageMs = performance.now() - staging;

@@ -2,7 +2,13 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { createKafka } from '../../connectors/cdc/index.ts';
 import type { SourceDatabase } from '../../core/config.ts';
 import { InfraError } from '../../core/errors.ts';
-import { readCdcStatus, readWatermark, resetCdcOffsets, writeTableMode } from '../../warehouse/index.ts';
+import {
+  inTransaction,
+  readCdcStatus,
+  readWatermark,
+  resetCdcOffsets,
+  writeTableMode,
+} from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { runPipeline } from '../run-pipeline.ts';
 import { qualifiedName, type SourceTable } from '../source-tables.ts';
@@ -126,15 +132,12 @@ async function toCdc(
   }
   const tx = await deps.warehouse.connect();
   try {
-    await tx.query('begin');
-    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [CDC_APPLY_LOCK]);
-    position.watermark = (await readWatermark(tx, name)) ?? null;
-    await resetCdcOffsets(tx, offsets);
-    await writeTableMode(tx, name, 'cdc', position);
-    await tx.query('commit');
-  } catch (error) {
-    await tx.query('rollback').catch(() => {});
-    throw error;
+    await inTransaction(tx, async () => {
+      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [CDC_APPLY_LOCK]);
+      position.watermark = (await readWatermark(tx, name)) ?? null;
+      await resetCdcOffsets(tx, offsets);
+      await writeTableMode(tx, name, 'cdc', position);
+    });
   } finally {
     tx.release();
   }
@@ -145,20 +148,17 @@ async function toWatermark(deps: PipelineDeps, table: SourceTable): Promise<Swit
   const name = qualifiedName(table);
   const tx = await deps.warehouse.connect();
   try {
-    await tx.query('begin');
-    // Waits for the batch being applied: the position recorded is that of the last committed one.
-    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [CDC_APPLY_LOCK]);
-    const status = (await readCdcStatus(tx)).get(name);
-    const position: Record<string, unknown> = {
-      binlog: status?.binlog_position ?? null,
-      watermark: (await readWatermark(tx, name)) ?? null,
-    };
-    await writeTableMode(tx, name, 'watermark', position);
-    await tx.query('commit');
-    return { table: name, from: 'cdc', to: 'watermark', changed: true, position };
-  } catch (error) {
-    await tx.query('rollback').catch(() => {});
-    throw error;
+    return await inTransaction(tx, async () => {
+      // Waits for the batch being applied: the position recorded is that of the last committed one.
+      await tx.query('select pg_advisory_xact_lock(hashtext($1))', [CDC_APPLY_LOCK]);
+      const status = (await readCdcStatus(tx)).get(name);
+      const position: Record<string, unknown> = {
+        binlog: status?.binlog_position ?? null,
+        watermark: (await readWatermark(tx, name)) ?? null,
+      };
+      await writeTableMode(tx, name, 'watermark', position);
+      return { table: name, from: 'cdc', to: 'watermark', changed: true, position } as const;
+    });
   } finally {
     tx.release();
   }
