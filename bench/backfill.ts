@@ -2,11 +2,15 @@
  * `npm run bench:backfill [-- --scales 1,10] [--rounds 1] [--windows 30,365]`: per scale, on one
  * seeded warehouse (scratch databases, after a first full load): each window backfilled through
  * Temporal (a worker in this process, the backfill workflow) and with the --local runner, round after
- * round interleaved; then `etl run` through Temporal (the daily workflow) against `runPipeline` with
+ * round interleaved (after one untimed run each way; odd rounds Temporal first, even --local first);
+ * then `etl run` through Temporal (the daily workflow) against `runPipeline` with
  * nothing new to read, which is the orchestration's overhead alone. Prints medians and the ratios
- * issue #20 targets (Temporal/--local ≤ 1.0 for 30 days, < 1 for 365; etl run within 0.3 s).
+ * issue #20 targets (Temporal/--local ≤ 1.0 for 30 days, < 1 for 365; etl run within 0.3 s), then
+ * where the last round's time went: the workflow's phases from its event history (bench/workflow-phases.ts)
+ * beside --local's own phases.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
@@ -19,6 +23,7 @@ import { connectTemporal } from '../workflows/client.ts';
 import { startBackfill, startDailyPipeline } from '../workflows/start-workflows.ts';
 import { createEtlWorker } from '../workflows/worker.ts';
 import { BENCH_ANCHOR_DAY, seedForBench } from './seed-for-bench.ts';
+import { formatPhases, workflowPhases } from './workflow-phases.ts';
 
 const { values } = parseArgs({
   options: { scales: { type: 'string' }, rounds: { type: 'string' }, windows: { type: 'string' } },
@@ -41,7 +46,29 @@ const median = (xs: readonly number[]) => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** `runPipeline`'s phases as it announces them, timed: --local's side of the phase comparison. */
+function phaseTimer() {
+  const began = performance.now();
+  const marks: [string, number][] = [['begin', began]];
+  return {
+    progress: { phase: (name: string) => marks.push([name, performance.now()]), rows() {}, step() {} },
+    line: () => {
+      const ends = [...marks.slice(1).map(([, t]) => t), performance.now()];
+      return marks.map(([name, t], i) => `${name} ${((ends[i]! - t) / 1000).toFixed(2)}s`).join(', ');
+    },
+  };
+}
 const results = [];
+
+/** Odd rounds run Temporal first, even rounds --local first: neither always pays for going first. */
+async function inTurn(round: number, viaTemporal: () => Promise<void>, viaLocal: () => Promise<void>) {
+  for (const run of round % 2 === 1 ? [viaTemporal, viaLocal] : [viaLocal, viaTemporal]) await run();
+}
+
+const fetchHistory = (handle: { fetchHistory(): Promise<{ events?: HistoryEvent[] | null }> }) =>
+  handle.fetchHistory();
+type HistoryEvent = Parameters<typeof workflowPhases>[0][number];
 
 for (const scale of scales) {
   process.stderr.write(`\n== scale ${scale}: seeding scratch databases, then a first full load\n`);
@@ -60,9 +87,21 @@ for (const scale of scales) {
   try {
     await seedForBench(scratch.config, scale);
     await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
+    // Untimed: one run each way first, so neither side's first round pays the worker's and the
+    // connection pools' cold start (a long-running `techmarket worker` is warm).
+    await (
+      await startDailyPipeline(
+        temporal.client,
+        {},
+        { taskQueue, workflowId: `bench-warm-${process.pid}-${scale}` },
+      )
+    ).handle.result();
+    await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
 
     const figures: Record<string, unknown> = { scale, rounds };
     const lines = [`scale ${scale}, median of ${rounds} round${rounds > 1 ? 's' : ''}`];
+    /** Where the time went in the last round of each, printed after the medians. */
+    const phaseLines: string[] = [];
     for (const days of windows) {
       const to = BENCH_ANCHOR_DAY;
       const from = day(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000);
@@ -70,26 +109,47 @@ for (const scale of scales) {
       const local: number[] = [];
       let rows = 0;
       for (let round = 1; round <= rounds; round++) {
-        process.stderr.write(`${days}-day backfill through Temporal (round ${round})…\n`);
-        let started = performance.now();
-        const run = await startBackfill(
-          temporal.client,
-          { from, to },
-          { taskQueue, workflowId: `bench-backfill-${process.pid}-${scale}-${days}-${round}` },
-        );
-        const outcome = (await run.handle.result()) as BackfillOutcome;
-        throughTemporal.push((performance.now() - started) / 1000);
-        rows = outcome.rows ?? 0;
-        process.stderr.write(`${days}-day backfill --local (round ${round})…\n`);
-        started = performance.now();
-        await runPipeline(deps, {
-          tables: SOURCE_TABLES,
-          kind: 'backfill',
-          trigger: 'bench',
-          windowFrom: `${from} 00:00:00.000000`,
-          windowTo: `${to} 23:59:59.999999`,
-        });
-        local.push((performance.now() - started) / 1000);
+        let history: Awaited<ReturnType<typeof fetchHistory>> | undefined;
+        let timer = phaseTimer();
+        const viaTemporal = async () => {
+          process.stderr.write(`${days}-day backfill through Temporal (round ${round})…\n`);
+          const started = performance.now();
+          const run = await startBackfill(
+            temporal.client,
+            { from, to },
+            { taskQueue, workflowId: `bench-backfill-${process.pid}-${scale}-${days}-${round}` },
+          );
+          const outcome = (await run.handle.result()) as BackfillOutcome;
+          throughTemporal.push((performance.now() - started) / 1000);
+          rows = outcome.rows ?? 0;
+          history = await fetchHistory(run.handle);
+        };
+        const viaLocal = async () => {
+          process.stderr.write(`${days}-day backfill --local (round ${round})…\n`);
+          timer = phaseTimer();
+          const started = performance.now();
+          await runPipeline(
+            deps,
+            {
+              tables: SOURCE_TABLES,
+              kind: 'backfill',
+              trigger: 'bench',
+              windowFrom: `${from} 00:00:00.000000`,
+              windowTo: `${to} 23:59:59.999999`,
+            },
+            timer.progress,
+          );
+          local.push((performance.now() - started) / 1000);
+        };
+        await inTurn(round, viaTemporal, viaLocal);
+        if (round === rounds && history) {
+          const phases = workflowPhases(history.events ?? []);
+          const seen = throughTemporal[round - 1]!;
+          phaseLines.push(
+            `  ${days}-day backfill, last round, Temporal (client saw ${seen.toFixed(2)}s: ${(seen - phases.total).toFixed(2)}s outside the workflow): ${formatPhases(phases).join('\n    ')}`,
+            `  ${days}-day backfill, last round, --local: ${timer.line()}`,
+          );
+        }
       }
       const ratio = median(throughTemporal) / median(local);
       figures[`backfill${days}`] = { from, to, rows, throughTemporal, local, ratio };
@@ -100,23 +160,50 @@ for (const scale of scales) {
 
     const runTemporal: number[] = [];
     const runLocal: number[] = [];
-    for (let round = 1; round <= Math.max(rounds, 3); round++) {
-      let started = performance.now();
-      const run = await startDailyPipeline(
-        temporal.client,
-        { extractParallelism: scratch.config.ETL_EXTRACT_PARALLELISM }, // as `etl run` starts it
-        { taskQueue, workflowId: `bench-run-${process.pid}-${scale}-${round}` },
-      );
-      await run.handle.result();
-      runTemporal.push((performance.now() - started) / 1000);
-      started = performance.now();
-      await runPipeline(deps, { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' });
-      runLocal.push((performance.now() - started) / 1000);
+    const runRounds = Math.max(rounds, 3);
+    for (let round = 1; round <= runRounds; round++) {
+      let history: Awaited<ReturnType<typeof fetchHistory>> | undefined;
+      let timer = phaseTimer();
+      const viaTemporal = async () => {
+        const started = performance.now();
+        const run = await startDailyPipeline(
+          temporal.client,
+          { extractParallelism: scratch.config.ETL_EXTRACT_PARALLELISM }, // as `etl run` starts it
+          { taskQueue, workflowId: `bench-run-${process.pid}-${scale}-${round}` },
+        );
+        await run.handle.result();
+        runTemporal.push((performance.now() - started) / 1000);
+        history = await fetchHistory(run.handle);
+      };
+      const viaLocal = async () => {
+        timer = phaseTimer();
+        const started = performance.now();
+        await runPipeline(
+          deps,
+          { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' },
+          timer.progress,
+        );
+        runLocal.push((performance.now() - started) / 1000);
+      };
+      await inTurn(round, viaTemporal, viaLocal);
+      if (round === runRounds && history) {
+        const phases = workflowPhases(history.events ?? []);
+        const seen = runTemporal[round - 1]!;
+        phaseLines.push(
+          `  etl run, last round, Temporal (client saw ${seen.toFixed(2)}s: ${(seen - phases.total).toFixed(2)}s outside the workflow): ${formatPhases(phases).join('\n    ')}`,
+          `  etl run, last round, --local: ${timer.line()}`,
+        );
+      }
     }
     const overhead = median(runTemporal) - median(runLocal);
     figures.etlRun = { throughTemporal: runTemporal, local: runLocal, overheadSeconds: overhead };
     lines.push(
       `  etl run, nothing new: Temporal ${median(runTemporal).toFixed(2)}s, --local ${median(runLocal).toFixed(2)}s = +${overhead.toFixed(2)}s (goal ≤ 0.3 s)`,
+      'where the time went:',
+      ...phaseLines,
+      `load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
       '',
     );
     results.push(figures);

@@ -110,6 +110,13 @@ try {
   let applied = 0;
   let batches = 0;
   const spent = { decodeMs: 0, stageMs: 0, transformMs: 0 };
+  // The transform by step, summed over the catch-up batches and (separately) over the lag phase's.
+  const catchUpSteps: Record<string, number> = {};
+  const lagSteps: Record<string, number> = {};
+  const lagBatchSizes: number[] = [];
+  const addSteps = (into: Record<string, number>, steps: Record<string, number>) => {
+    for (const [step, ms] of Object.entries(steps)) into[step] = (into[step] ?? 0) + ms;
+  };
   consumerDeps = createPipelineDeps(scratch.config);
   const applyStart = performance.now();
   consumer = runCdcConsumer(consumerDeps, stop.signal, {
@@ -124,6 +131,10 @@ try {
         spent.decodeMs += o.timings.decodeMs;
         spent.stageMs += o.timings.stageMs;
         spent.transformMs += o.timings.transformMs;
+        addSteps(catchUpSteps, o.timings.transformSteps);
+      } else if (lagFrom !== Number.POSITIVE_INFINITY) {
+        addSteps(lagSteps, o.timings.transformSteps);
+        lagBatchSizes.push(o.events);
       }
       for (const c of o.cursors) {
         const at = Date.parse(`${c.replace(' ', 'T')}Z`);
@@ -190,12 +201,19 @@ try {
   const drained = Date.now() + 30_000;
   while (lags.length < changes && Date.now() < drained) await new Promise((r) => setTimeout(r, 100));
 
+  const stepLine = (steps: Record<string, number>, per: number) =>
+    Object.entries(steps)
+      .sort((a, b) => b[1] - a[1])
+      .map(([step, ms]) => `${step} ${(ms / per).toFixed(ms / per < 10 ? 1 : 0)}`)
+      .join(', ');
   const lines = [
     `CDC at scale ${scale} (${fmt(sourceRows)} rows in ${CDC.length} tables; shared 2-core machine)`,
     `  Debezium snapshot into Kafka   ${snapSeconds.toFixed(1)}s  ${fmt(sourceRows / snapSeconds)} events/s`,
     `  kafkajs read + JSON.parse      ${readSeconds.toFixed(1)}s  ${fmt(sourceRows / readSeconds)} events/s`,
     `  consumer applied (catch-up)    ${applySeconds.toFixed(1)}s  ${fmt(sourceRows / applySeconds)} events/s in ${catchUpBatches} batches (${split})`,
-    `  lag at ${rate}/s for ${seconds}s: ${fmt(changes)} changes written (${fmt(changes / seconds)}/s achieved), ${fmt(lags.length)} applied; p50 ${(quantile(lags, 0.5) / 1000).toFixed(2)}s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(2)}s, max ${(Math.max(...lags) / 1000).toFixed(2)}s`,
+    `  lag at ${rate}/s for ${seconds}s: ${fmt(changes)} changes written (${fmt(changes / seconds)}/s achieved), ${fmt(lags.length)} applied; p50 ${(quantile(lags, 0.5) / 1000).toFixed(2)}s, p90 ${(quantile(lags, 0.9) / 1000).toFixed(2)}s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(2)}s, max ${(Math.max(...lags) / 1000).toFixed(2)}s`,
+    `  catch-up transform by step (s): ${stepLine(catchUpSteps, 1000)}`,
+    `  lag phase: ${lagBatchSizes.length} batches, events per batch p50 ${quantile(lagBatchSizes, 0.5)} max ${Math.max(0, ...lagBatchSizes)}; transform per batch by step (ms): ${stepLine(lagSteps, Math.max(1, lagBatchSizes.length))}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

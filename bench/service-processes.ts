@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../core/paths.ts';
@@ -12,9 +12,26 @@ import { freePort } from '../tests/services/private-nginx.ts';
  */
 export { freePort };
 
+/**
+ * Extra Node flags for every service process, from `BENCH_SERVICE_NODE_ARGS` (space-separated): e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` for a CPU profile of each (NODE_OPTIONS refuses --cpu-prof).
+ */
+const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+
 export function serviceProcesses(home: string, commonEnv: Record<string, string>) {
   const children: ChildProcess[] = [];
+  const named = new Map<string, ChildProcess>();
   return {
+    /**
+     * CPU time (user + system, ms) each started process has used so far, by name: a difference over
+     * a run divided by the requests is a cost per request that a busy shared machine does not blur
+     * the way it blurs latencies.
+     */
+    cpuMs(): Record<string, number> {
+      const used: Record<string, number> = {};
+      for (const [name, child] of named) used[name] = processCpuMs(child.pid);
+      return used;
+    },
     /** Starts `services/<name>/server.ts` (from `root`, default this checkout; on `port`, default a free one) and waits for /health. */
     async start(
       name: string,
@@ -25,12 +42,17 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
       const port = options.port ?? (await freePort());
       const logPath = join(home, `${name}-${port}.log`);
       const log = openSync(logPath, 'a');
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', name, 'server.ts')], {
-        cwd: root,
-        env: { ...process.env, LOG_LEVEL: 'warn', ...commonEnv, ...env, PORT: String(port) },
-        stdio: ['ignore', log, log],
-      });
+      const child = spawn(
+        process.execPath,
+        [...SERVICE_NODE_ARGS, '--import', 'tsx', join(root, 'services', name, 'server.ts')],
+        {
+          cwd: root,
+          env: { ...process.env, LOG_LEVEL: 'warn', ...commonEnv, ...env, PORT: String(port) },
+          stdio: ['ignore', log, log],
+        },
+      );
       children.push(child);
+      named.set(name, child);
       const url = `http://127.0.0.1:${port}`;
       const up = await waitFor(async () => {
         try {
@@ -50,6 +72,18 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
       await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 15_000))]);
     },
   };
+}
+
+/** utime + stime of a Linux process in ms (fields 14 and 15 of /proc/<pid>/stat, in 10 ms ticks). */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Nearest-rank percentile of sorted values (ms). */

@@ -5,10 +5,12 @@
  * login, each through the gateway and through nginx (TLS), printing achieved req/s, p50 and p99.
  * The listing runs in interleaved rounds (medians side by side) against: a reference catalog and
  * gateway on a copy of the data without the listing indexes (catalog migration 002), the catalog
- * straight (the proxy hop's cost), and a catalog and gateway logging every request at info.
+ * straight (the proxy hop's cost), a catalog and gateway logging every request at info, and each hop
+ * alone: an upstream answering the same body at once, the gateway in front of it, nginx in front of it.
  * Nothing touches the demo databases or the shared nginx.
  */
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,11 +18,13 @@ import autocannon from 'autocannon';
 import { createPool } from 'mysql2/promise';
 import { z } from 'zod';
 import { sourceUrl } from '../core/config.ts';
+import { REPO_ROOT } from '../core/paths.ts';
+import { waitFor } from '../ops/infra/net.ts';
 import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { down as dropListingIndexes } from '../services/catalog/migrations/002_add_products_listing_indexes.ts';
 import { openDatabase } from '../services/shared/index.ts';
 import { startPrivateNginx } from '../tests/services/private-nginx.ts';
-import { loadAverage, serviceProcesses } from './service-processes.ts';
+import { freePort, loadAverage, serviceProcesses } from './service-processes.ts';
 
 const argsSchema = z.object({
   seconds: z.coerce.number().int().min(2).max(120).default(10),
@@ -134,6 +138,8 @@ const common = {
 };
 const processes = serviceProcesses(home, common);
 let stopNginx: (() => Promise<void>) | undefined;
+let stopTrivialNginx: (() => Promise<void>) | undefined;
+let trivialUpstream: ReturnType<typeof spawn> | undefined;
 try {
   const authUrl = await processes.start('auth', { AUTH_DB_URL: sourceUrl(scratch.config, 'auth') });
   const jwks = `${authUrl}/.well-known/jwks.json`;
@@ -188,6 +194,37 @@ try {
   });
 
   const listing = '/api/catalog/products?limit=20&sort=price&categoryId=2';
+  // Each hop alone: the gateway and nginx in front of an upstream that answers the same listing
+  // body at once (bench/trivial-upstream.ts, a process of its own).
+  const listingBody = await (await fetch(`${catalogUrl}${listing.replace('/api/catalog', '')}`)).text();
+  const bodyFile = join(home, 'listing.json');
+  writeFileSync(bodyFile, listingBody);
+  const trivialPort = await freePort();
+  trivialUpstream = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'bench', 'trivial-upstream.ts')],
+    {
+      env: { ...process.env, PORT: String(trivialPort), BODY_FILE: bodyFile },
+      stdio: 'ignore',
+    },
+  );
+  const trivialUrl = `http://127.0.0.1:${trivialPort}`;
+  const trivialUp = await waitFor(async () => {
+    try {
+      return (await fetch(`${trivialUrl}/health`)).ok;
+    } catch {
+      return false;
+    }
+  }, 30);
+  if (!trivialUp) throw new Error('bench/trivial-upstream.ts did not start');
+  const trivialGatewayUrl = await processes.start('gateway', {
+    AUTH_URL: authUrl,
+    CATALOG_URL: trivialUrl,
+    AUTH_JWKS_URL: jwks,
+  });
+  const trivialNginx = await startPrivateNginx(trivialUrl, join(home, 'nginx-trivial'));
+  stopTrivialNginx = trivialNginx.stop;
+  const trivialNginxUrl = `https://127.0.0.1:${trivialNginx.httpsPort}`;
   const figures: Figure[] = [];
   const sides = [
     ['gateway, no listing indexes (reference)', referenceGatewayUrl, listing],
@@ -195,6 +232,9 @@ try {
     ['gateway', gatewayUrl, listing],
     ['gateway, both logging at info', loggingGatewayUrl, listing],
     ['nginx (TLS)', nginxUrl, listing],
+    ['trivial upstream alone', trivialUrl, listing],
+    ['gateway alone (trivial upstream)', trivialGatewayUrl, listing],
+    ['nginx alone (TLS, trivial upstream)', trivialNginxUrl, listing],
   ] as const;
   for (const [via, base, path] of sides) await measure('warm-up', via, `${base}${path}`, 200);
   // Interleaved rounds: drift in the machine's load hits every side alike; medians per side.
@@ -239,6 +279,8 @@ try {
   );
 } finally {
   await stopNginx?.();
+  await stopTrivialNginx?.();
+  trivialUpstream?.kill('SIGTERM');
   await processes.stopAll();
   await scratch.drop();
   await referenceScratch.drop();

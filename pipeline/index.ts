@@ -17,7 +17,7 @@ export {
   stagingSpec,
 } from './source-tables.ts';
 export { type EtlStatus, etlStatus } from './status.ts';
-export { countWindowRows } from './steps/count-window-rows.ts';
+export { estimateWindowRows } from './steps/estimate-window-rows.ts';
 export { type ExtractTableInput, type ExtractTableResult, extractTable } from './steps/extract-table.ts';
 export {
   extractWindowPart,

@@ -22,8 +22,8 @@ const startFlags = {
   ),
   'max-wait-ms': valueFlag(
     'N',
-    'a micro-batch is applied when its first event has waited this long (default 200)',
-    z.coerce.number().int().min(1).max(60_000).default(200),
+    'when nothing is applying, a micro-batch is cut once its first event has waited this long (default 20); while one applies, the next takes everything that arrived meanwhile',
+    z.coerce.number().int().min(1).max(60_000).default(20),
   ),
 };
 export type CdcStartFlags = FlagValues<typeof startFlags>;

@@ -1,7 +1,10 @@
 export {
+  type CdcBatch,
   type CdcMessage,
   createKafka,
   type DeadLetter,
+  type DebeziumConsumerOptions,
+  type DecodedMessage,
   type RunningConsumer,
   sendToDeadLetter,
   startDebeziumConsumer,

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import {
+  type CdcBatch,
   type CdcMessage,
   type DeadLetter,
   type DecodedChange,
+  type DecodedMessage,
   decodeChange,
   UndecodableChangeError,
 } from '../../connectors/cdc/index.ts';
@@ -62,13 +64,19 @@ export interface CdcApplyOutcome {
   /** When the warehouse committed (ms since the epoch). */
   committedAt: number;
   /** Where the batch's time went: decoding, COPY into the batch tables, the transform (ms). */
-  timings: { decodeMs: number; stageMs: number; transformMs: number };
+  timings: CdcBatchTimings;
+}
+
+export interface CdcBatchTimings {
+  decodeMs: number;
+  stageMs: number;
+  transformMs: number;
+  /** The transform by phase (ms): `open` up to its first step, then each step it announces (models, merges). */
+  transformSteps: Record<string, number>;
 }
 
 export interface CdcApplyContext {
   deps: PipelineDeps;
-  /** The change topic of each table configured for CDC. */
-  tablesByTopic: ReadonlyMap<string, SourceTable>;
   deadLetter(letters: readonly DeadLetter[]): Promise<void>;
 }
 
@@ -77,25 +85,39 @@ const later = (a: Watermark | null, b: Watermark): Watermark =>
 
 const msToUtcText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
-/** Decodes a batch: per table its rows and deletes; what cannot be decoded, with the reason. */
-function sortChanges(context: CdcApplyContext, messages: readonly CdcMessage[]) {
+/** What one message holds for the warehouse: a change of a table, or why it cannot be applied. */
+export type CdcDecoded = { table: SourceTable; change: DecodedChange } | { table: null; reason: string };
+
+/**
+ * Decodes one message as it arrives (the consumer calls this while the batch before applies); what
+ * cannot be decoded gets its reason, for the dead-letter topic.
+ */
+export function decodeCdcMessage(
+  tablesByTopic: ReadonlyMap<string, SourceTable>,
+  message: CdcMessage,
+): CdcDecoded {
+  const table = tablesByTopic.get(message.topic);
+  if (!table) return { table: null, reason: `topic ${message.topic} belongs to no table configured for CDC` };
+  try {
+    return { table, change: decodeChange(message.value, table) };
+  } catch (error) {
+    if (!(error instanceof UndecodableChangeError)) throw error;
+    return { table: null, reason: error.message };
+  }
+}
+
+/** Sorts a decoded batch: per table its rows and deletes; what cannot be decoded, with the reason. */
+function sortChanges(messages: readonly DecodedMessage<CdcDecoded>[]) {
   const byTable = new Map<string, TableChanges>();
   const letters: DeadLetter[] = [];
   let tombstones = 0;
   for (const message of messages) {
-    const table = context.tablesByTopic.get(message.topic);
-    if (!table) {
-      letters.push({ message, reason: `topic ${message.topic} belongs to no table configured for CDC` });
+    const { decoded } = message;
+    if (decoded.table === null) {
+      letters.push({ message, reason: decoded.reason });
       continue;
     }
-    let change: DecodedChange;
-    try {
-      change = decodeChange(message.value, table);
-    } catch (error) {
-      if (!(error instanceof UndecodableChangeError)) throw error;
-      letters.push({ message, reason: error.message });
-      continue;
-    }
+    const { table, change } = decoded;
     if (change.kind === 'tombstone') {
       tombstones++;
       continue;
@@ -152,12 +174,18 @@ function nextOffsets(messages: readonly CdcMessage[]) {
  */
 export async function applyCdcBatch(
   context: CdcApplyContext,
-  messages: readonly CdcMessage[],
+  batch: CdcBatch<CdcDecoded>,
 ): Promise<CdcApplyOutcome> {
   const { deps } = context;
+  const { messages } = batch;
   const started = performance.now();
-  const { byTable, letters, tombstones } = sortChanges(context, messages);
-  const timings = { decodeMs: performance.now() - started, stageMs: 0, transformMs: 0 };
+  const { byTable, letters, tombstones } = sortChanges(messages);
+  const timings: CdcBatchTimings = {
+    decodeMs: batch.decodeMs + performance.now() - started,
+    stageMs: 0,
+    transformMs: 0,
+    transformSteps: {},
+  };
   const offsets = nextOffsets(messages);
   // Undecodable messages are in the dead-letter topic before the offsets past them are stored.
   await context.deadLetter(letters);
@@ -209,15 +237,18 @@ export async function applyCdcBatch(
     for (const changes of byTable.values()) await stageChanges(deps, client, runId, changes);
     timings.stageMs = performance.now() - staging;
     const transforming = performance.now();
+    const steps = stepClock(timings.transformSteps, transforming);
 
     await transform(
       deps,
-      { runId, kind: 'backfill', tables },
+      { runId, kind: 'cdc', tables },
       {
+        onStep: steps.mark,
         afterStaging: async (tx) => {
           for (const changes of byTable.values()) await markDeleted(tx, changes, runId!);
         },
         beforeCommit: async (tx) => {
+          steps.mark('offsets and commit');
           await writeCdcOffsets(tx, offsets);
           for (const [name, changes] of byTable) {
             if (changes.newest) await advanceWatermark(tx, name, changes.newest, runId!);
@@ -235,6 +266,7 @@ export async function applyCdcBatch(
       },
     );
     outcome.committedAt = Date.now();
+    steps.mark('(end)');
     timings.transformMs = performance.now() - transforming;
     await finishRun(client, runId);
     for (const [name, changes] of byTable) {
@@ -255,6 +287,20 @@ export async function applyCdcBatch(
     await client.query('select pg_advisory_unlock(hashtext($1))', [CDC_APPLY_LOCK]).catch(() => {});
     client.release();
   }
+}
+
+/** Adds the time from each announced step to the next into `into` (the first span is `open`). */
+function stepClock(into: Record<string, number>, start: number) {
+  let current = 'open';
+  let since = start;
+  return {
+    mark(step: string) {
+      const now = performance.now();
+      into[current] = (into[current] ?? 0) + now - since;
+      current = step;
+      since = now;
+    },
+  };
 }
 
 /** COPYs one table's versions into this batch's run table, recorded as its 'extract' step. */

@@ -1,6 +1,5 @@
 import type { Producer } from 'kafkajs';
 import {
-  type CdcMessage,
   createKafka,
   type RunningConsumer,
   sendToDeadLetter,
@@ -12,7 +11,7 @@ import { readCdcOffsets, writeCdcError } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { SOURCE_TABLES, type SourceTable } from '../source-tables.ts';
 import { onCdcPath } from '../table-modes.ts';
-import { applyCdcBatch, type CdcApplyOutcome } from './apply-batch.ts';
+import { applyCdcBatch, type CdcApplyOutcome, decodeCdcMessage } from './apply-batch.ts';
 import { cdcMetrics } from './cdc-metrics.ts';
 import { changeTopic, consumerGroup, deadLetterTopic } from './cdc-names.ts';
 
@@ -113,11 +112,12 @@ async function start(
     startOffsets: await readCdcOffsets(deps.warehouse, topics),
     maxBatchMessages: options.maxBatchMessages,
     maxBatchMs: options.maxBatchMs,
-    apply: async (messages: readonly CdcMessage[]) => {
+    decode: (message) => decodeCdcMessage(byTopic, message),
+    apply: async (batch) => {
       const timer = cdcMetrics.batchSeconds.startTimer();
       const outcome = await applyCdcBatch(
-        { deps, tablesByTopic: byTopic, deadLetter: (letters) => sendToDeadLetter(producer, dlq, letters) },
-        messages,
+        { deps, deadLetter: (letters) => sendToDeadLetter(producer, dlq, letters) },
+        batch,
       );
       timer();
       cdcMetrics.batches.inc();

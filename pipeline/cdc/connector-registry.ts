@@ -21,6 +21,13 @@ import { connectorName, physicalDatabase, serverId, topicPrefix } from './cdc-na
 
 /** How often Debezium writes a heartbeat: the switch waits for one to know the binlog is streamed. */
 const HEARTBEAT_INTERVAL_MS = 1_000;
+/**
+ * How long Debezium's task sleeps when its queue of read events is empty before it looks again
+ * (Debezium's default 500 ms): a change read just after it went to sleep waits that long before it is
+ * sent to Kafka, the largest share of the lag of a quiet stream (bench:cdc, decision 0028). Awake, a
+ * look at an empty queue costs nothing measurable.
+ */
+const POLL_INTERVAL_MS = 25;
 
 const digits = z.string().regex(/^\d+$/, 'must be a whole number');
 
@@ -44,6 +51,8 @@ const connectorConfigSchema = z.looseObject({
   'decimal.handling.mode': z.literal('string'),
   'tombstones.on.delete': z.literal('true'),
   'heartbeat.interval.ms': digits,
+  'poll.interval.ms': digits,
+  'schema.history.internal.skip.unparseable.ddl': z.literal('true'),
 });
 
 export type SnapshotChoice = 'initial' | 'no_data';
@@ -62,6 +71,7 @@ export function tableConnectorConfig(cfg: Config, table: SourceTable, snapshot: 
       snapshotMode: snapshot,
     }),
     'heartbeat.interval.ms': String(HEARTBEAT_INTERVAL_MS),
+    'poll.interval.ms': String(POLL_INTERVAL_MS),
     // Read the structure of this table only: by default the schema snapshot reads every table of the
     // server, and fails when another database is dropped meanwhile (a scratch copy, a migration).
     'schema.history.internal.store.only.captured.tables.ddl': 'true',

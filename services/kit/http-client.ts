@@ -1,3 +1,5 @@
+import { Agent, request } from 'undici';
+
 /**
  * One JSON call to another service with a timeout and bounded retries. Only failures that a retry can
  * cure are retried (no answer in time, connection refused, 502–504); everything else is the caller's
@@ -34,30 +36,43 @@ export interface JsonReply {
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
+/**
+ * Keep-alive connections to the other services, shared by every call of the process. undici's
+ * `request` rather than `fetch`: a CPU profile of orders during `bench:checkout` had fetch's
+ * Request/Response objects, web streams and `AbortSignal.timeout` at ~10% of the process's CPU
+ * (three calls per checkout); `request` does the same round trip without them.
+ */
+const SERVICE_AGENT = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+
 export async function callJson(call: JsonCall): Promise<JsonReply> {
   const attempts = 1 + (call.retries ?? 0);
   let reason = 'no attempt';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await new Promise((r) => setTimeout(r, (call.backoffMs ?? 50) * 2 ** (attempt - 2)));
+    // One deadline for the whole call (connect, headers and body), as AbortSignal.timeout gave.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), call.timeoutMs);
     try {
-      const response = await fetch(call.url, {
+      const response = await request(call.url, {
+        dispatcher: SERVICE_AGENT,
         method: call.method ?? (call.body === undefined ? 'GET' : 'POST'),
         headers: {
           ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
           ...call.headers,
         },
         ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-        signal: AbortSignal.timeout(call.timeoutMs),
+        signal: controller.signal,
       });
-      const text = await response.text();
-      if (RETRYABLE_STATUS.has(response.status)) {
-        reason = `answered ${response.status}`;
+      const text = await response.body.text();
+      if (RETRYABLE_STATUS.has(response.statusCode)) {
+        reason = `answered ${response.statusCode}`;
         continue;
       }
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    } catch (error) {
-      const name = (error as Error).name;
-      reason = name === 'TimeoutError' ? `no answer within ${call.timeoutMs} ms` : 'cannot be reached';
+      return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
+    } catch {
+      reason = controller.signal.aborted ? `no answer within ${call.timeoutMs} ms` : 'cannot be reached';
+    } finally {
+      clearTimeout(timer);
     }
   }
   throw new UpstreamUnavailable(call.upstream, reason);

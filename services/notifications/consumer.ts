@@ -1,3 +1,4 @@
+import type { Consumer } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import {
@@ -62,16 +63,28 @@ function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] 
   return `${issue.path.join('.')} ${issue.message}`;
 }
 
+/** The first wait before joining again after a crash kafkajs will not restart; doubles per crash. */
+const REJOIN_FIRST_BACKOFF_MS = 200;
+const REJOIN_MAX_BACKOFF_MS = 30_000;
+/** Partitions handled at once (each still in order): an order's events share a key, so a partition. */
+const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
+
 /**
  * The consumer of order events and BI digests: one consumer group, so instances share the partitions. A message that
  * cannot be decoded goes to the dead-letter topic with the reason and the stream goes on; handling
  * an event is retried with backoff, and after `attempts` failures the error goes to kafkajs, which
- * restarts the consumer from the uncommitted offset (nothing is skipped).
+ * restarts the consumer from the uncommitted offset (nothing is skipped). kafkajs gives up for good
+ * on an error it deems non-retriable (a TypeError, an error marked `retriable: false`): it emits
+ * `consumer.crash` with `restart: false` and stays disconnected. Then this consumer joins again
+ * itself, with a fresh kafkajs consumer, after a backoff that doubles per crash (up to 30 s) and
+ * starts over once a message is handled, so a bug that crashes it on every message cannot spin.
  */
 export function createNotificationsConsumer(options: ConsumerOptions) {
   const kafka = kafkaClient('notifications', options.brokers);
-  const consumer = kafka.consumer({ groupId: options.groupId, retry: { retries: 10 } });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
+  let consumer: Consumer | undefined;
+  let rejoinBackoff = REJOIN_FIRST_BACKOFF_MS;
+  let restarts = 0;
 
   async function handle(message: Handled) {
     for (let attempt = 1; ; attempt++) {
@@ -93,9 +106,14 @@ export function createNotificationsConsumer(options: ConsumerOptions) {
   async function subscribe() {
     await ensureTopics(kafka, [...options.topics, options.deadLetterTopic]);
     await producer.connect();
+    consumer = kafka.consumer({ groupId: options.groupId, retry: { retries: 10 } });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) rejoin(payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
     await consumer.run({
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachMessage: async ({ topic, partition, message }) => {
         const decoded = decode(message.value);
         if (decoded.kind === 'bad') {
@@ -121,35 +139,61 @@ export function createNotificationsConsumer(options: ConsumerOptions) {
           return;
         }
         if (decoded.kind !== 'other') await handle(decoded);
+        rejoinBackoff = REJOIN_FIRST_BACKOFF_MS;
       },
     });
   }
 
   const controller = new AbortController();
-  let starting: Promise<void> | undefined;
+  let joining: Promise<void> | undefined;
+
+  /** Joins the group, retrying with backoff until it is in (or the consumer is stopped). */
+  async function join(): Promise<void> {
+    for (let backoff = 200; !controller.signal.aborted; backoff = Math.min(backoff * 2, 5000)) {
+      try {
+        await subscribe();
+        return;
+      } catch (error) {
+        options.log.warn({ err: error, retryInMs: backoff }, 'notifications: cannot join Kafka yet');
+        await consumer?.disconnect().catch(() => undefined);
+        await sleep(backoff, controller.signal);
+      }
+    }
+  }
+
+  /** kafkajs stopped the consumer for good: join again with a fresh one after the crash backoff. */
+  function rejoin(error: Error) {
+    if (controller.signal.aborted) return;
+    const waitMs = rejoinBackoff;
+    rejoinBackoff = Math.min(rejoinBackoff * 2, REJOIN_MAX_BACKOFF_MS);
+    restarts += 1;
+    options.log.error(
+      { err: error, rejoinInMs: waitMs, restarts },
+      'notifications: the consumer crashed and kafkajs will not restart it; joining again',
+    );
+    const previous = joining;
+    joining = (async () => {
+      await previous;
+      await consumer?.disconnect().catch(() => undefined);
+      await sleep(waitMs, controller.signal);
+      await join();
+    })();
+  }
+
   return {
     /**
      * Joins the group in the background: the service answers (its /ready is about its database)
      * while Kafka is down, and keeps trying with backoff until the broker is there.
      */
     start() {
-      starting ??= (async () => {
-        for (let backoff = 200; !controller.signal.aborted; backoff = Math.min(backoff * 2, 5000)) {
-          try {
-            await subscribe();
-            return;
-          } catch (error) {
-            options.log.warn({ err: error, retryInMs: backoff }, 'notifications: cannot join Kafka yet');
-            await consumer.disconnect().catch(() => undefined);
-            await sleep(backoff, controller.signal);
-          }
-        }
-      })();
+      joining ??= join();
     },
+    /** How often the consumer joined again after a crash kafkajs would not restart. */
+    restarts: () => restarts,
     async stop() {
       controller.abort();
-      await starting;
-      await consumer.disconnect();
+      await joining;
+      await consumer?.disconnect();
       await producer.disconnect();
     },
   };

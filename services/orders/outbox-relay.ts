@@ -14,8 +14,15 @@ export interface OutboxRelayOptions {
   batchSize?: number;
 }
 
-/** A named MySQL lock: one relay publishes at a time, so an order's events leave in outbox order. */
-const RELAY_LOCK = 'techmarket.orders.outbox-relay';
+/**
+ * A named MySQL lock: one relay publishes at a time, so an order's events leave in outbox order.
+ * Named locks belong to the whole server, not to a database: the database's name is part of the
+ * lock's, or every orders database on one server (tests, benchmarks, a second shop) shares one relay
+ * and all but one outbox wait for it.
+ */
+const RELAY_LOCK_PREFIX = 'techmarket.outbox-relay:';
+/** The lock's name for the connection's database (hashed: a lock name may have 64 characters at most). */
+const relayLock = sql`concat(${RELAY_LOCK_PREFIX}, md5(database()))`;
 
 /**
  * Publishes the outbox to Kafka in id order, keyed by order id, and marks rows published only after
@@ -94,7 +101,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     while (!controller.signal.aborted) {
       try {
         await options.db.connection().execute(async (conn) => {
-          const [got] = (await sql<{ got: number }>`select get_lock(${RELAY_LOCK}, 1) as got`.execute(conn))
+          const [got] = (await sql<{ got: number }>`select get_lock(${relayLock}, 1) as got`.execute(conn))
             .rows;
           if (Number(got?.got) !== 1) return; // another relay holds it: look again after a pause
           try {
@@ -104,7 +111,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
               if (published < batchSize) await pause(options.pollMs);
             }
           } finally {
-            await sql`select release_lock(${RELAY_LOCK})`.execute(conn);
+            await sql`select release_lock(${relayLock})`.execute(conn);
           }
         });
         if (!controller.signal.aborted) await pause(1000);

@@ -19,6 +19,11 @@ export interface Card {
 
 export type CaptureOutcome = { ok: true; capturedAmount: string } | { ok: false; message: string };
 
+/** The PSP's totals after a refund (its totals are the truth), or its refusal. */
+export type RefundOutcome =
+  | { ok: true; capturedAmount: string; refundedAmount: string }
+  | { ok: false; message: string };
+
 export type AuthorizeOutcome =
   | { ok: true; reference: string; cardToken: string; last4: string }
   | { ok: false; code: string; message: string };
@@ -80,9 +85,18 @@ export function createPspAdapter(options: { url: string; timeoutMs: number }) {
       if (reply.status === 400) return { ok: false, message: String(reply.body?.message ?? 'refused') };
       throw pspUnavailable();
     },
-    async refund(reference: string, amount: string, key: string): Promise<void> {
+    /**
+     * Like capture: the same key again replays a refund already made (nothing is refunded twice),
+     * and a refund above what the PSP has captured is refused.
+     */
+    async refund(reference: string, amount: string, key: string): Promise<RefundOutcome> {
       const reply = await post(`/v1/authorizations/${reference}/refunds`, { amount }, key);
-      if (reply.status !== 200) throw pspUnavailable();
+      if (reply.status === 200) {
+        const a = authorization.parse(reply.body);
+        return { ok: true, capturedAmount: a.capturedAmount, refundedAmount: a.refundedAmount };
+      }
+      if (reply.status === 400) return { ok: false, message: String(reply.body?.message ?? 'refused') };
+      throw pspUnavailable();
     },
   };
 }

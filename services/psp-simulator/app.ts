@@ -15,6 +15,8 @@ export const TEST_CARDS = {
   '4000000000000119': 'timeout',
   /** Authorized; its first capture charges, then the answer is lost (held past the caller's timeout). */
   '4000000000000259': 'capture_then_timeout',
+  /** Authorized and captured as usual; its first refund is made, then the answer is lost the same way. */
+  '4000000000000267': 'refund_then_timeout',
 } as const;
 
 const amount = z.string().regex(/^\d{1,10}\.\d{2}$/, 'must be a decimal string such as "10.00"');
@@ -55,6 +57,8 @@ export async function pspApp(app: FastifyInstance, settings: PspSettings): Promi
   const errors = { 400: errorReply, 402: errorReply, 404: errorReply, 409: errorReply };
   /** Authorizations whose first capture answers late (the capture_then_timeout card). */
   const slowFirstCapture = new Set<string>();
+  /** Authorizations whose first refund answers late (the refund_then_timeout card). */
+  const slowFirstRefund = new Set<string>();
   const holdAnswer = () => new Promise((resolve) => setTimeout(resolve, settings.PSP_TIMEOUT_CARD_DELAY_MS));
 
   /** Replays a reply stored under the key, or runs `work` and stores what it answered. */
@@ -115,6 +119,7 @@ export async function pspApp(app: FastifyInstance, settings: PspSettings): Promi
         };
         authorizations.set(a.reference, a);
         if (outcome === 'capture_then_timeout') slowFirstCapture.add(a.reference);
+        if (outcome === 'refund_then_timeout') slowFirstRefund.add(a.reference);
         return { status: 201, body: a };
       });
       return reply.code(result.status).send(result.body as never);
@@ -190,6 +195,8 @@ export async function pspApp(app: FastifyInstance, settings: PspSettings): Promi
           return { status: 200, body: { ...a } };
         },
       );
+      // Refunded and recorded, but (the refund_then_timeout card) answered too late, once.
+      if (result.status === 200 && slowFirstRefund.delete(request.params.reference)) await holdAnswer();
       return reply.code(result.status).send(result.body as never);
     },
   );

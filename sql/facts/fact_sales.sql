@@ -115,6 +115,40 @@ create temp table _fact_rows on commit drop as
 -- hashing the whole fact
 analyze _fact_rows;
 
+-- The rollups add this merge's change to what they hold (sql/rollups/agg_sales_daily.sql), so they
+-- need the live lines of every order it may rewrite as they are before it: whole orders (each order's
+-- first line is found within its own lines), and a line moving to another order brings its old one.
+create temp table _rollup_orders on commit drop as
+select order_id from _affected_orders
+union
+select f.order_id
+from _fact_rows k
+join {{ ref('fact_sales') }} f on f.order_item_id = k.order_item_id;
+-- as for _affected_orders: without statistics the lookups of these orders' lines hash the whole fact
+analyze _rollup_orders;
+
+create temp table _rollup_before on commit drop as
+select
+  -- ids
+  f.order_item_id,
+  f.order_id,
+  -- keys
+  f.order_date_key,
+  f.region_key,
+  f.employee_key,
+  f.payment_method_key,
+  f.product_key,
+  -- status
+  f.is_revenue,
+  f.order_status,
+  -- amounts
+  f.quantity,
+  f.gross_amount,
+  f.discount_amount,
+  f.net_amount
+from {{ ref('fact_sales') }} f
+where f.order_id in (select r.order_id from _rollup_orders r) and f.deleted_at is null;
+
 -- what the merge is about to do, counted by key lookups (counting the whole fact around it costs more
 -- than the merge)
 select

@@ -38,17 +38,28 @@ select
   (select count(*) from new_customers) + (select count(*) from new_employees) + (select count(*) from new_products) as inserted,
   0 as updated;
 
--- regions and categories referenced by dimension rows but not loaded yet
+-- regions and categories referenced by dimension rows but not loaded yet. Incrementally only the rows
+-- this run wrote can reference a new one (dimension rows are never deleted, inferred members have
+-- none): they are found through this run's batches and the dimensions' natural keys, not by scanning
+-- every version of every customer for each CDC micro-batch.
+{% macro written_by_run(dimension, key, database, table) %}
+  {{ ref(dimension) }} w
+  {% if is_incremental() %}
+  where w.{{ key }} in (select id from {{ batch_of(database, table) }})
+    and w.etl_run_id = {{ var('run_id') | lit }}
+  {% endif %}
+{% endmacro %}
 insert into {{ ref('dim_region') }} (region_id, region_code, region_name, row_hash, is_inferred, etl_run_id)
 select distinct r.region_id, 'UNKNOWN', 'Unknown (inferred)', '', true, {{ var('run_id') | lit }}
 from (
-  select region_id from {{ ref('dim_customer') }} where region_id is not null
-  union select region_id from {{ ref('dim_employee') }} where region_id is not null
+  select w.region_id from {{ written_by_run('dim_customer', 'customer_id', 'orders', 'customers') }}
+  union select w.region_id from {{ written_by_run('dim_employee', 'employee_id', 'orders', 'employees') }}
 ) r
-where not exists (select 1 from {{ ref('dim_region') }} d where d.region_id = r.region_id);
+where r.region_id is not null
+  and not exists (select 1 from {{ ref('dim_region') }} d where d.region_id = r.region_id);
 
 insert into {{ ref('dim_category') }} (category_id, category_name, top_category_name, category_path, depth, row_hash, is_inferred, etl_run_id)
 select distinct p.category_id, 'Unknown (inferred)', 'Unknown (inferred)', 'Unknown (inferred)', 0, '', true, {{ var('run_id') | lit }}
-from {{ ref('dim_product') }} p
+from (select w.category_id from {{ written_by_run('dim_product', 'product_id', 'catalog', 'products') }}) p
 where p.category_id is not null
   and not exists (select 1 from {{ ref('dim_category') }} d where d.category_id = p.category_id);

@@ -8,6 +8,7 @@ import {
   selectSourceTables,
 } from '../../pipeline/index.ts';
 import { ensureParts } from '../infra/ensure-parts.ts';
+import { rollupDifferences } from '../support/rollup-checks.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
 import { waitUntil } from '../support/wait-until.ts';
@@ -66,6 +67,15 @@ describe('the CDC path against MariaDB, Debezium, Kafka and the warehouse', () =
       'select count(*) filter (where deleted_at is null)::int as live from dwh.fact_sales',
     );
     expect(rows[0].live).toBe(Number(items!.n));
+    // Each micro-batch adds its change to the daily rollups: they still add up to the whole fact.
+    for (const d of await rollupDifferences(deps.warehouse)) {
+      expect({ table: d.table, missingOrWrong: d.missingOrWrong, extra: d.extra, rows: d.rows }).toEqual({
+        table: d.table,
+        missingOrWrong: [],
+        extra: [],
+        rows: d.fullRows,
+      });
+    }
   }
 
   const mirrorCity = async (id: number) =>

@@ -1,6 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhook } from '../../services/psp-simulator/webhook-sender.ts';
 import { call, rowsOf } from './service-fixtures.ts';
-import { GOOD_CARD, type ShopWorld, shopper, startShopWorld, stockTheShop } from './shop-fixtures.ts';
+import {
+  eventually,
+  GOOD_CARD,
+  type ShopWorld,
+  shopper,
+  startShopWorld,
+  stockTheShop,
+  WEBHOOK_SECRET,
+} from './shop-fixtures.ts';
+
+/** The simulator's card whose first refund is made, then answered after payments' PSP timeout. */
+const REFUND_THEN_TIMEOUT_CARD = { ...GOOD_CARD, number: '4000000000000267' };
 
 let world: ShopWorld & { closeShop(): Promise<void> };
 let shop: Awaited<ReturnType<typeof stockTheShop>>;
@@ -14,7 +27,7 @@ afterAll(async () => {
 
 const api = (path: string) => `${world.shopUrl}/api${path}`;
 
-async function paidOrder(email: string) {
+async function paidOrder(email: string, card = GOOD_CARD) {
   const buyer = await shopper(world, email, shop.regionCode);
   // 1000.00 + 250.50 = 1250.50
   const placed = await call(api('/orders/orders'), {
@@ -23,7 +36,7 @@ async function paidOrder(email: string) {
   });
   expect(placed.status, JSON.stringify(placed.body)).toBe(201);
   const paid = await call(api(`/orders/orders/${placed.body.id}/checkout`), {
-    body: { card: GOOD_CARD },
+    body: { card },
     token: buyer.accessToken,
   });
   expect(paid.status, JSON.stringify(paid.body)).toBe(200);
@@ -111,6 +124,48 @@ describe('partial refunds through the gateway', () => {
       status: 'succeeded',
       order: 'paid',
     });
+    expect(await refundEvents(orderId)).toBe(1);
+  });
+
+  it("the PSP refunds and answers too late, its webhook first: refunded once, our amounts are the PSP's", async () => {
+    const { token, orderId } = await paidOrder('late-refund@example.com', REFUND_THEN_TIMEOUT_CARD);
+    const [payment] = await rowsOf<{ psp_reference: string }>(
+      world.paymentsDb,
+      'select psp_reference from payments where order_id = ?',
+      [orderId],
+    );
+    const reference = payment!.psp_reference;
+    // The whole amount back; payments' first call to the PSP times out after the PSP refunded.
+    const refunding = refund(orderId, token, {}, 'late-1');
+    const atPsp = await eventually(async () => {
+      const a = await call(`${world.pspUrl}/v1/authorizations/${reference}`);
+      return a.body.status === 'refunded' ? a.body : undefined;
+    });
+    // The PSP's webhook reports the refund before payments asks again (it waits for the payment's
+    // row lock, which the timed-out attempt holds until it rolls back, then counts the refund).
+    const event = JSON.stringify({
+      id: `evt_${randomUUID()}`,
+      type: 'payment.refunded',
+      createdAt: new Date().toISOString(),
+      data: { reference, capturedAmount: atPsp.capturedAmount, refundedAmount: atPsp.refundedAmount },
+    });
+    const webhook = await fetch(`${world.paymentsUrl}/webhooks/psp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'psp-signature': signWebhook(WEBHOOK_SECRET, event) },
+      body: event,
+    });
+    expect(webhook.status).toBe(200);
+    const refunded = await refunding;
+    expect(refunded.status, JSON.stringify(refunded.body)).toBe(200);
+    expect(refunded.body.status).toBe('refunded');
+    expect(await amounts(orderId)).toEqual({
+      captured_amount: '1250.50',
+      refunded_amount: '1250.50',
+      status: 'refunded',
+      order: 'refunded',
+    });
+    const after = await call(`${world.pspUrl}/v1/authorizations/${reference}`);
+    expect(after.body.refundedAmount, 'refunded once at the PSP').toBe('1250.50');
     expect(await refundEvents(orderId)).toBe(1);
   });
 });

@@ -7,7 +7,13 @@ import type { KeyRanges } from '../reconcile-deletes.ts';
 
 export interface TransformInput {
   runId: number;
-  kind: 'incremental' | 'backfill';
+  /**
+   * incremental: batches read above the watermarks (hard deletes reconciled against the source's keys);
+   * backfill: a window read again, also repairing facts that disagree with it; cdc: changes from the
+   * binlog, deletes included, watermarks advanced by the caller, nothing to repair (a redelivered
+   * event the guarded mirror merge skips touches no fact).
+   */
+  kind: 'incremental' | 'backfill' | 'cdc';
   tables: readonly SourceTable[];
 }
 

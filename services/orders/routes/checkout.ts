@@ -70,28 +70,31 @@ export async function checkoutRoutes(
     },
     async (request, reply) => {
       const orderId = request.params.id;
-      const { viewer } = await checkVisible(request, orderId);
-      if (viewer.customerId === undefined) throw notFound(`no order ${orderId}`);
+      // Only the order's own customer pays for it: the locked row's customer_id is the visibility
+      // check, so the caller's customer profile is all to read first (one query, where reading the
+      // order, the caller's profiles and the owner's first cost four more).
+      const userId = request.principal!.userId;
+      const customer = await people.customerByUser(userId);
+      if (!customer) throw notFound(`no order ${orderId}`);
       const key = request.headers['idempotency-key'];
       const result = await runIdempotent(
         db,
         {
-          owner: { user_id: String(viewer.userId) },
+          owner: { user_id: String(userId) },
           scope: `checkout:${orderId}`,
           key,
           hash: requestHash(request.body),
         },
         async (trx) => {
           const locked = await lockOrder(trx, orderId);
-          if (!locked || Number(locked.customer_id) !== viewer.customerId)
-            throw notFound(`no order ${orderId}`);
+          if (!locked || Number(locked.customer_id) !== customer.id) throw notFound(`no order ${orderId}`);
           if (!canMove(locked.status as OrderStatus, 'paid')) {
             throw conflict(`the order is ${locked.status}: only a pending_payment order can be paid`);
           }
           // The payment's own key follows the client's, so a replay after a crash finds the same charge.
           // Hashed: the client's key may be 128 characters, payments keeps 64.
           const paymentKey = `o${orderId}-${createHash('sha256')
-            .update(`${viewer.userId}:${key ?? randomUUID()}`)
+            .update(`${userId}:${key ?? randomUUID()}`)
             .digest('hex')
             .slice(0, 40)}`;
           const authorized = await upstreams.authorize(

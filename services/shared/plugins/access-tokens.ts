@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { forbidden, HttpError, unauthorized } from '../errors.ts';
+import { VerifiedTokenCache } from './verified-token-cache.ts';
 
 /** The roles of DESIGN.md 3.6 / issue 13. */
 export const ROLES = ['customer', 'sales_manager', 'admin', 'service'] as const;
@@ -67,7 +68,13 @@ export const accessTokenPlugin = fp(
         timeoutDuration: 2000,
       });
 
+    // Only where keys come from a remote JWKS: auth holds its own keys and refuses a retired key's
+    // tokens at once (its tests say so); the other services keep a JWKS copy for minutes anyway.
+    const verified = options.keys === undefined ? new VerifiedTokenCache<Principal>() : undefined;
+
     async function verifyAccessToken(token: string): Promise<Principal> {
+      const known = verified?.get(token);
+      if (known) return known;
       try {
         const { payload } = await jwtVerify(token, keys, {
           issuer: options.issuer,
@@ -77,7 +84,13 @@ export const accessTokenPlugin = fp(
         });
         const parsed = claims.safeParse(payload);
         if (!parsed.success) throw unauthorized('the access token lacks a user id or roles');
-        return { userId: Number(parsed.data.sub), roles: parsed.data.roles };
+        // Frozen: a cached principal is shared by every request carrying the token.
+        const principal: Principal = Object.freeze({
+          userId: Number(parsed.data.sub),
+          roles: Object.freeze(parsed.data.roles) as Role[],
+        });
+        verified?.set(token, principal, payload.exp!);
+        return principal;
       } catch (error) {
         if (error instanceof HttpError) throw error;
         if (error instanceof errors.JWTExpired) throw unauthorized('the access token has expired');
