@@ -13,7 +13,7 @@ describe('late-arriving dimensions and backfills', () => {
     writer,
     deps,
     run,
-    shop,
+    loadedShop: shop,
   }) => {
     const lateProductId = 9_001;
     const { orderId } = await placeOrder(writer, {
@@ -67,7 +67,7 @@ describe('late-arriving dimensions and backfills', () => {
     writer,
     deps,
     run,
-    shop,
+    loadedShop: shop,
   }) => {
     // the customer is committed with the order, but the run reads the orders before the customers
     // (the customers' extract is left out here, as a customer committed late would be)
@@ -120,7 +120,7 @@ describe('late-arriving dimensions and backfills', () => {
     writer,
     deps,
     run,
-    shop,
+    loadedShop: shop,
   }) => {
     const { orderId } = await placeOrder(writer, {
       customerId: shop.customers[1]!,

@@ -28,7 +28,7 @@ describe('watermark pitfalls', () => {
     writer,
     deps,
     run,
-    shop,
+    loadedShop: shop,
   }) => {
     const held = await writer.pool('orders').getConnection();
     await held.query("SET time_zone = '+00:00'");
@@ -69,7 +69,7 @@ describe('watermark pitfalls', () => {
     writer,
     deps,
     run,
-    shop,
+    loadedShop: shop,
   }) => {
     expect(deps.tuning).toMatchObject({ pageRows: 997, chunkRows: 101, commitEveryRows: 2_003 });
     const { orderId } = await placeOrder(writer, {
@@ -111,7 +111,7 @@ describe('watermark pitfalls', () => {
     writer,
     deps,
     run,
-    shop,
+    loadedShop: shop,
   }) => {
     const { orderId, itemIds } = await placeOrder(writer, {
       customerId: shop.customers[1]!,
@@ -143,7 +143,12 @@ describe('watermark pitfalls', () => {
     ).toBe(true);
   });
 
-  test('finds hard deletes in key ranges far apart, and only those', async ({ writer, deps, run, shop }) => {
+  test('finds hard deletes in key ranges far apart, and only those', async ({
+    writer,
+    deps,
+    run,
+    loadedShop: shop,
+  }) => {
     const { orderId, itemIds } = await placeOrder(writer, {
       customerId: shop.customers[0]!,
       employeeId: shop.employees[0]!,
@@ -172,7 +177,7 @@ describe('watermark pitfalls', () => {
     writer,
     deps,
     run,
-    shop,
+    loadedShop: shop,
   }) => {
     const mirrorRanges = async () =>
       (
@@ -233,7 +238,7 @@ describe('watermark pitfalls', () => {
   test('reads the same rows when the source server runs in another time zone', async ({
     scratch,
     writer,
-    shop,
+    loadedShop: shop,
   }) => {
     const admin = createMysqlPool(loadConfig().ORDERS_DB_URL, { connectionLimit: 1 }).promise();
     // Without its own UTC session the extract would take NOW() five hours behind and miss new rows.
@@ -273,7 +278,7 @@ describe('watermark pitfalls', () => {
     writer,
     deps,
     run,
-    shop: _,
+    loadedShop: _,
   }) => {
     await run();
     const caughtUp = await etlStatus(deps.warehouse, 5, (db) => deps.source(db));

@@ -83,9 +83,13 @@ export const etlTest = base.extend<EtlFixtures>({
   ],
 });
 
-/** The shared ETL fixtures plus `shop`: the small shop (seedSmallShop) in the sources, loaded by a first run. */
-export const loadedShopTest = etlTest.extend<{ shop: Awaited<ReturnType<typeof seedSmallShop>> }>({
-  shop: [
+/**
+ * The shared ETL fixtures plus `loadedShop`: the small shop (seedSmallShop) in the sources, loaded by a
+ * first run. Its name is its own: vitest 3.2 resolves a file-scoped fixture by name across every
+ * extension of one base, so a second `shop` defined on etlTest elsewhere would run this one instead.
+ */
+export const loadedShopTest = etlTest.extend<{ loadedShop: Awaited<ReturnType<typeof seedSmallShop>> }>({
+  loadedShop: [
     async ({ writer, run }, use) => {
       const shop = await seedSmallShop(writer);
       await run();
