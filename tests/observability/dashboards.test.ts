@@ -118,12 +118,23 @@ describe('Grafana dashboards', () => {
       await prometheus.waitForSeries('count(up == 1) == 2', 30);
       const temporal = await connectTemporal(scratch.config);
       try {
-        const started = await startDailyPipeline(
-          temporal.client,
-          {},
-          { taskQueue, workflowId: `etl-daily-dashboards-${scratch.suffix}` },
+        const runDaily = async (attempt: string) => {
+          const started = await startDailyPipeline(
+            temporal.client,
+            {},
+            { taskQueue, workflowId: `etl-daily-dashboards-${scratch.suffix}-${attempt}` },
+          );
+          await started.handle.result();
+        };
+        await runDaily('first');
+        // The SDK creates a histogram's series at its first observation, and Prometheus takes a new
+        // series' first sample as its baseline: a run that ends between two scrapes leaves every rate of
+        // those series at zero. A second run, after Prometheus has seen the series, makes them move.
+        await prometheus.waitForSeries(
+          'count(temporal_activity_schedule_to_start_latency_seconds_count) > 0',
+          30,
         );
-        await started.handle.result();
+        await runDaily('second');
       } finally {
         await temporal.close();
       }
