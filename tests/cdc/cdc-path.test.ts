@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MetricsServer, startMetricsServer } from '../../core/metrics.ts';
 import { runCdcConsumer, switchTable } from '../../pipeline/cdc/index.ts';
 import {
   createPipelineDeps,
@@ -8,6 +9,8 @@ import {
   selectSourceTables,
 } from '../../pipeline/index.ts';
 import { ensureParts } from '../infra/ensure-parts.ts';
+import { panelsWithoutData } from '../support/dashboard-panels.ts';
+import { type PrivatePrometheus, startPrivatePrometheus } from '../support/private-prometheus.ts';
 import { rollupDifferences } from '../support/rollup-checks.ts';
 import { createScratch, type Scratch } from '../support/scratch.ts';
 import { placeOrder, SourceWriter, seedSmallShop } from '../support/source-writer.ts';
@@ -31,6 +34,9 @@ describe('the CDC path against MariaDB, Debezium, Kafka and the warehouse', () =
   let deps: PipelineDeps;
   let shop: Awaited<ReturnType<typeof seedSmallShop>>;
   let consumer: { stop(): Promise<void> } | undefined;
+  // The consumer's /metrics as `techmarket cdc start` serves them, scraped as the platform scrapes 7101.
+  let exporter: MetricsServer;
+  let prometheus: PrivatePrometheus;
 
   /** Runs the consumer in this process until stopped. */
   function startConsumer() {
@@ -99,10 +105,18 @@ describe('the CDC path against MariaDB, Debezium, Kafka and the warehouse', () =
       });
     }
     await runPipeline(deps, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
+    exporter = await startMetricsServer(0);
+    prometheus = await startPrivatePrometheus([
+      { job: 'cdc-consumer', address: `127.0.0.1:${exporter.port}`, labels: { service: 'cdc-consumer' } },
+    ]);
+    // Scraped before the consumer starts: the stream's batches show as increases, not as a baseline.
+    await prometheus.waitForSeries('techmarket_cdc_batches_total', 30);
   });
 
   afterAll(async () => {
     await consumer?.stop().catch(() => {});
+    await prometheus?.close();
+    await exporter?.close();
     await dropCdcLeftovers(scratch.config, CDC_TABLES).catch(() => {});
     await deps?.close();
     await writer?.close();
@@ -238,5 +252,9 @@ describe('the CDC path against MariaDB, Debezium, Kafka and the warehouse', () =
       "select source_table, position from etl.table_modes where source_table = 'orders.order_items'",
     );
     expect(rows[0].position).toHaveProperty('binlog');
+  });
+
+  it('the CDC dashboard shows the stream: every panel returns data (issue 17)', async () => {
+    expect(await panelsWithoutData(prometheus, ['techmarket-cdc'])).toEqual([]);
   });
 });
