@@ -60,6 +60,21 @@ export async function createService(definition: ServiceDefinition) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // One access line per request instead of Fastify's two (requestIdOptions turns those off): every
+  // line is shipped to the log store, and at a thousand requests a second the second line doubled
+  // what shipping cost. 5xx errors are logged by the error handler.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        route: request.routeOptions.url,
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
   await app.register(errorHandler);
   await app.register(protectionPlugin, {
     maxEventLoopDelayMs: settings.PRESSURE_MAX_EVENT_LOOP_DELAY_MS,

@@ -86,10 +86,13 @@ export function loggerOptions(
   };
 }
 
-/** The Fastify options that give each request its id: from x-request-id when sane, else a new one. */
+/**
+ * The Fastify options that give each request its id (from x-request-id when sane, else a new one) and
+ * leave its access line to createService's one `request completed`.
+ */
 export function requestIdOptions(): Pick<FastifyServerOptions, 'genReqId' | 'logController'> {
   return {
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
   };
 }

@@ -9,6 +9,7 @@ import {
 } from '../../pipeline/index.ts';
 import { createScratch, type Scratch } from './scratch.ts';
 import { SourceWriter, seedSmallShop } from './source-writer.ts';
+import { teardownWithin } from './wait-until.ts';
 import { TEST_TABLES } from './warehouse-checks.ts';
 
 /**
@@ -61,7 +62,7 @@ export const etlTest = base.extend<EtlFixtures>({
     async ({ scratch, tuning }, use) => {
       const deps = createPipelineDeps(scratch.config, tuning);
       await use(deps);
-      await deps.close();
+      await teardownWithin('closing the pipeline deps', deps.close());
     },
     { scope: 'file' },
   ],
@@ -76,7 +77,7 @@ export const etlTest = base.extend<EtlFixtures>({
       const twin = await createScratch({ sourcesOf: scratch });
       const deps = createPipelineDeps(twin.config);
       await use({ scratch: twin, deps, run: runOf(deps) });
-      await deps.close();
+      await teardownWithin("closing the twin's pipeline deps", deps.close());
       await twin.drop();
     },
     { scope: 'file' },
