@@ -26,11 +26,10 @@ const LIVE_PROMETHEUS = 'http://127.0.0.1:9090';
  * service-panels.test.ts and tests/cdc/cdc-path.test.ts.
  */
 const MUST_SHOW_DATA = ['techmarket-pipeline', 'techmarket-freshness-dq', 'techmarket-overview'];
-const queries = panelQueries;
 
 describe('Grafana dashboards', () => {
   it('are provisioned from files that all parse, with every panel querying Prometheus', () => {
-    const uids = new Set(queries.map((q) => q.dashboard));
+    const uids = new Set(panelQueries.map((q) => q.dashboard));
     expect([...uids].sort()).toEqual([
       'techmarket-cdc',
       'techmarket-freshness-dq',
@@ -42,7 +41,7 @@ describe('Grafana dashboards', () => {
 
   it('every panel query evaluates on the live Prometheus', async () => {
     const refused: string[] = [];
-    for (const query of queries) {
+    for (const query of panelQueries) {
       const response = await fetch(
         `${LIVE_PROMETHEUS}/api/v1/query?query=${encodeURIComponent(withVariables(query.expr, 'dwh'))}`,
       );
@@ -135,7 +134,7 @@ describe('Grafana dashboards', () => {
     });
 
     it('every panel of the pipeline, freshness-DQ and processes dashboards returns data', async () => {
-      expect(queries.filter((q) => MUST_SHOW_DATA.includes(q.dashboard)).length).toBe(24);
+      expect(panelQueries.filter((q) => MUST_SHOW_DATA.includes(q.dashboard)).length).toBe(24);
       const missing = await panelsWithoutData(prometheus, MUST_SHOW_DATA, { warehouse, timeoutMs: 30_000 });
       expect(missing).toEqual([]);
     });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { REPO_ROOT } from '../../core/paths.ts';
 import type { PrivatePrometheus } from './private-prometheus.ts';
+import { waitUntil } from './wait-until.ts';
 
 const DASHBOARDS = join(REPO_ROOT, 'ops/grafana/dashboards');
 
@@ -53,11 +54,15 @@ export async function panelsWithoutData(
     }
     return missing;
   };
-  const deadline = Date.now() + timeoutMs;
-  let missing = await empty();
-  while (missing.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
-    missing = await empty();
-  }
+  let missing: string[] = [];
+  await waitUntil(
+    'every panel to show data',
+    async () => {
+      missing = await empty();
+      return missing.length === 0;
+    },
+    timeoutMs / 1000,
+    1000,
+  ).catch(() => {}); // the caller asserts on the panels still missing, which names them
   return missing;
 }
