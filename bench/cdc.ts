@@ -136,10 +136,7 @@ try {
         addSteps(lagSteps, o.timings.transformSteps);
         lagBatchSizes.push(o.events);
       }
-      for (const c of o.cursors) {
-        const at = Date.parse(`${c.replace(' ', 'T')}Z`);
-        if (at >= lagFrom) lags.push(o.committedAt - at);
-      }
+      for (const at of o.sourceTimesMs) if (at >= lagFrom) lags.push(o.committedAt - at);
     },
   });
   consumer.catch((error) => say(`consumer failed: ${error.message}`));

@@ -17,6 +17,8 @@ export const FAULT_PAUSE_POINTS = [
   'after-load-commit',
   /** The CDC consumer committed a batch and its offsets to the warehouse, not yet to Kafka. */
   'cdc-after-warehouse-commit',
+  /** The CDC consumer staged a catch-up batch and holds it (with its load's run) for a later transform. */
+  'cdc-load-held',
 ] as const;
 
 export type FaultPausePoint = (typeof FAULT_PAUSE_POINTS)[number];

@@ -143,8 +143,17 @@ export async function readCdcStatus(db: Queryable): Promise<Map<string, CdcTable
   return new Map(rows.map((r) => [r.source_table, r]));
 }
 
+/** The tables a CDC load applied (a catch-up load learns them batch by batch). */
+export async function setRunTables(
+  client: pg.ClientBase,
+  runId: number,
+  tables: readonly string[],
+): Promise<void> {
+  await client.query('update etl.runs set tables = $2 where run_id = $1', [runId, tables]);
+}
+
 /**
- * Records one CDC micro-batch as a run of kind 'cdc' (the transforms find its rows by run id). Not
+ * Records one CDC load (one or more micro-batches) as a run of kind 'cdc' (the transforms find its rows by run id). Not
  * through beginRun: CDC batches run beside watermark runs, never instead of them; the caller holds
  * the run's liveness lock (holdRunLock) so a watermark run never takes it for abandoned.
  */

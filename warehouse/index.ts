@@ -22,6 +22,7 @@ export {
   readCdcStatus,
   readTableModes,
   resetCdcOffsets,
+  setRunTables,
   type TableModeRecord,
   writeCdcApplied,
   writeCdcError,

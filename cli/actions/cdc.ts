@@ -91,10 +91,12 @@ export async function startConsumer(flags: CdcStartFlags, out: Output): Promise<
     await runCdcConsumer(deps, stop.signal, {
       maxBatchMessages: flags['max-batch'],
       maxBatchMs: flags['max-wait-ms'],
+      holdWhileBacklog: flags['hold-while-backlog'],
+      maxLoadEvents: flags['max-load-events'],
       onBatch: (outcome) => {
         applied += outcome.events;
         // Progress for people, at most every 5 s; JSON logs carry every batch.
-        logger.debug({ ...outcome, cursors: undefined }, 'cdc batch applied');
+        logger.debug({ ...outcome, sourceTimesMs: undefined }, 'cdc batch applied');
         if (Date.now() - lastReport > 5_000) {
           lastReport = Date.now();
           logger.info({ applied }, 'cdc events applied so far');

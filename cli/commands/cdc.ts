@@ -25,6 +25,16 @@ const startFlags = {
     'when nothing is applying, a micro-batch is cut once its first event has waited this long (default 20); while one applies, the next takes everything that arrived meanwhile',
     z.coerce.number().int().min(1).max(60_000).default(20),
   ),
+  'hold-while-backlog': valueFlag(
+    'N',
+    'catch-up: while at least N messages wait in Kafka after a micro-batch, it is staged and held, and one transform applies them all (default 10000; 0 applies every micro-batch on its own)',
+    z.coerce.number().int().min(0).max(100_000_000).default(10_000),
+  ),
+  'max-load-events': valueFlag(
+    'N',
+    'catch-up: at most N events in one held load (default 6000000)',
+    z.coerce.number().int().min(1).max(100_000_000).default(6_000_000),
+  ),
 };
 export type CdcStartFlags = FlagValues<typeof startFlags>;
 

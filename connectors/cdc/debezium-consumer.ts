@@ -31,7 +31,26 @@ export interface CdcBatch<Decoded> {
   messages: readonly DecodedMessage<Decoded>[];
   /** Time spent in `decode` for these messages (ms), spent while the batch before was applying. */
   decodeMs: number;
+  /**
+   * Messages known to wait in Kafka after this batch (the partitions' high watermarks at their last
+   * fetch): a catch-up when large. 0 when the consumer stops: whatever `apply` holds must be made
+   * durable now.
+   */
+  backlog: number;
 }
+
+/**
+ * What `apply` did with a batch: made it durable with its offsets (`applied`), or took it into work
+ * it will make durable with a later batch (`held`; a catch-up spreads one warehouse load over many
+ * batches). Kafka's hint is committed only past applied batches.
+ */
+export type CdcApplyResult = 'applied' | 'held';
+
+/**
+ * Thrown by `apply` when batches it had held were lost before becoming durable (the warehouse
+ * connection died under them): the consumer goes back to `storedOffsets` and reads them again.
+ */
+export class CdcReplayNeededError extends Error {}
 
 export interface DebeziumConsumerOptions<Decoded> {
   brokers: readonly string[];
@@ -53,8 +72,13 @@ export interface DebeziumConsumerOptions<Decoded> {
    * input; return what says so, and let `apply` dead-letter it.
    */
   decode(message: CdcMessage): Decoded;
-  /** Makes a batch durable, with the offsets it covers, before it resolves; batches come one at a time, in order. */
-  apply(batch: CdcBatch<Decoded>): Promise<void>;
+  /**
+   * Makes a batch durable with the offsets it covers (or holds it for a later batch to: see
+   * CdcApplyResult); batches come one at a time, in order.
+   */
+  apply(batch: CdcBatch<Decoded>): Promise<CdcApplyResult>;
+  /** The offsets made durable, read again when `apply` asks for a replay (CdcReplayNeededError). */
+  storedOffsets(): Promise<ReadonlyMap<string, bigint>>;
   /** A failed apply is retried after a pause; this hears of each failure first. */
   onApplyError(error: Error): void;
 }
@@ -65,6 +89,8 @@ export interface RunningConsumer {
 }
 
 const RETRY_PAUSE_MS = 1_000;
+/** A held batch with nothing after it is applied this long after the last message arrived. */
+const HELD_IDLE_MS = 250;
 /**
  * Decoding gives the thread back this often. A transform is ~100 queries one after another, each
  * resuming on this thread: with slices of 1,000 events (15 ms on one core, several times that under
@@ -90,6 +116,8 @@ export async function startDebeziumConsumer<Decoded>(
   const admin = kafka.admin();
   await admin.connect();
   const starts: { topic: string; partition: number; offset: string }[] = [];
+  // Per partition: messages in Kafka past what has been fetched (high watermark − next offset).
+  const behind = new Map<string, number>();
   try {
     for (const topic of options.topics) {
       for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -99,6 +127,7 @@ export async function startDebeziumConsumer<Decoded>(
         // A stored offset below what Kafka still holds (retention) starts at the earliest there is.
         const start = stored === undefined || stored < low ? low : stored;
         next.set(key, start);
+        behind.set(key, Math.max(0, Number(BigInt(p.high) - start)));
         starts.push({ topic, partition: p.partition, offset: start.toString() });
       }
     }
@@ -120,29 +149,61 @@ export async function startDebeziumConsumer<Decoded>(
   let buffer: DecodedMessage<Decoded>[] = [];
   let bufferDecodeMs = 0;
   let timer: NodeJS.Timeout | undefined;
+  // Whether the pending timer applies what is held (nothing arrived after it) rather than the buffer.
+  let timerFinal = false;
   let stopping = false;
+  // Whether `apply` holds batches not yet durable, and Kafka's hint for when they are.
+  let holding = false;
+  const hint = new Map<string, { topic: string; partition: number; offset: string }>();
   // Applies run one after another on this chain (the warehouse commits them in offset order); a
   // batch is cut from the buffer only when its turn comes, so it takes everything that arrived meanwhile.
   let chain: Promise<void> = Promise.resolve();
+  const backlog = () => {
+    let n = 0;
+    for (const v of behind.values()) n += v;
+    return n;
+  };
 
-  const applyNext = async () => {
-    if (buffer.length === 0) return;
-    const batch: CdcBatch<Decoded> = { messages: buffer, decodeMs: bufferDecodeMs };
+  /** Back to the stored offsets: what was buffered or held is read again from Kafka. */
+  const replay = async () => {
     buffer = [];
     bufferDecodeMs = 0;
+    holding = false;
+    hint.clear();
+    const stored = await options.storedOffsets();
+    for (const start of starts) {
+      const key = `${start.topic}:${start.partition}`;
+      const offset = stored.get(key) ?? BigInt(start.offset);
+      next.set(key, offset);
+      // Pending until the next fetch of the partition: batches fetched before are stale (isStale).
+      consumer.seek({ topic: start.topic, partition: start.partition, offset: offset.toString() });
+    }
+  };
+
+  const applyNext = async (final: boolean) => {
+    if (buffer.length === 0 && !(holding && final)) return;
+    const batch: CdcBatch<Decoded> = {
+      messages: buffer,
+      decodeMs: bufferDecodeMs,
+      backlog: final ? 0 : backlog(),
+    };
+    buffer = [];
+    bufferDecodeMs = 0;
+    let result: CdcApplyResult;
     for (;;) {
       try {
-        await options.apply(batch);
+        result = await options.apply(batch);
         break;
       } catch (error) {
         options.onApplyError(batchFailure(batch.messages, error as Error));
+        if (error instanceof CdcReplayNeededError) {
+          await replay();
+          return;
+        }
         if (stopping) throw error;
         await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
       }
     }
-    // The fault suite kills the consumer here: the warehouse has the batch, Kafka's hint lags.
-    faultPause('cdc-after-warehouse-commit');
-    const hint = new Map<string, { topic: string; partition: number; offset: string }>();
     for (const m of batch.messages) {
       hint.set(`${m.topic}:${m.partition}`, {
         topic: m.topic,
@@ -150,14 +211,29 @@ export async function startDebeziumConsumer<Decoded>(
         offset: (m.offset + 1n).toString(),
       });
     }
-    await consumer.commitOffsets([...hint.values()]).catch(() => {});
+    holding = result === 'held';
+    if (holding) {
+      // Nothing more arriving (the backlog went away under retention, or a stop): apply what is held.
+      if (buffer.length === 0 && !timer) schedule(HELD_IDLE_MS, true);
+      return;
+    }
+    // The fault suite kills the consumer here: the warehouse has the batch, Kafka's hint lags.
+    faultPause('cdc-after-warehouse-commit');
+    const commit = [...hint.values()];
+    hint.clear();
+    await consumer.commitOffsets(commit).catch(() => {});
   };
-  const flush = (): Promise<void> => {
+  const flush = (final = false): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    chain = chain.then(applyNext);
+    chain = chain.then(() => applyNext(final));
     return chain;
   };
+  function schedule(ms: number, final: boolean) {
+    if (timer) clearTimeout(timer);
+    timerFinal = final;
+    timer = setTimeout(() => void flush(final).catch(() => {}), ms);
+  }
   /** Waits for `work`, heartbeating the group meanwhile. */
   const beating = async (work: Promise<void>, heartbeat: () => Promise<void>) => {
     // A big batch's apply can outlast the group's session timeout (30 s in kafkajs): without beats
@@ -172,10 +248,12 @@ export async function startDebeziumConsumer<Decoded>(
 
   await consumer.run({
     autoCommit: false,
-    eachBatch: async ({ batch, heartbeat }) => {
+    eachBatch: async ({ batch, heartbeat, isStale }) => {
       const key = `${batch.topic}:${batch.partition}`;
       let decoding = performance.now();
       for (const message of batch.messages) {
+        // Fetched before a replay's seek: those offsets come again.
+        if (isStale()) break;
         if (performance.now() - decoding >= DECODE_SLICE_MS) {
           // Let the apply under way go on between slices: each of its queries resumes on this thread,
           // and a fetch's worth of decoding at once (16 MiB, ~10,000 events) held every one of them up.
@@ -196,6 +274,9 @@ export async function startDebeziumConsumer<Decoded>(
         buffer.push({ ...raw, decoded: options.decode(raw) });
       }
       bufferDecodeMs += performance.now() - decoding;
+      if (!isStale() && batch.messages.length > 0) {
+        behind.set(key, Math.max(0, Number(BigInt(batch.highWatermark) - (next.get(key) ?? 0n))));
+      }
       if (buffer.length >= maxMessages) {
         // One batch applying, one filling: wait for the one applying (fetching stops meanwhile, so at
         // most two batches are held), then start this one and go on fetching and decoding the next.
@@ -204,7 +285,7 @@ export async function startDebeziumConsumer<Decoded>(
           heartbeat,
         );
         if (buffer.length >= maxMessages) void flush().catch(() => {});
-      } else if (buffer.length > 0 && !timer) timer = setTimeout(() => void flush().catch(() => {}), maxMs);
+      } else if (buffer.length > 0 && (!timer || timerFinal)) schedule(maxMs, false);
       await heartbeat();
     },
   });
@@ -214,7 +295,7 @@ export async function startDebeziumConsumer<Decoded>(
     async stop() {
       stopping = true;
       await consumer.stop();
-      await flush();
+      await flush(true);
       await consumer.disconnect();
     },
   };

@@ -1,6 +1,8 @@
 export {
+  type CdcApplyResult,
   type CdcBatch,
   type CdcMessage,
+  CdcReplayNeededError,
   createKafka,
   type DeadLetter,
   type DebeziumConsumerOptions,

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import {
   type CdcBatch,
   type CdcMessage,
+  CdcReplayNeededError,
   type DeadLetter,
   type DecodedChange,
   type DecodedMessage,
@@ -9,8 +10,10 @@ import {
   UndecodableChangeError,
 } from '../../connectors/cdc/index.ts';
 import { openCopy } from '../../connectors/index.ts';
+import { faultPause } from '../../core/fault-pause.ts';
 import {
   advanceWatermark,
+  batchTable,
   beginCdcRun,
   dropRunBatches,
   ensureBatch,
@@ -22,6 +25,7 @@ import {
   inTransaction,
   mirrorTable,
   releaseRunLock,
+  setRunTables,
   startStep,
   type Watermark,
   writeCdcApplied,
@@ -32,38 +36,42 @@ import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.t
 import { transform } from '../steps/transform.ts';
 import { onCdcPath } from '../table-modes.ts';
 
-/** Held while a batch is applied and while `cdc switch` changes a mode: a switch never splits a batch. */
+/** Held while a load is applied and while `cdc switch` changes a mode: a switch never splits a load. */
 export const CDC_APPLY_LOCK = 'techmarket.cdc.apply';
 
-/** One table's share of a micro-batch. */
+/** One table's changes in the load under way: its rows of the batch being staged, and the totals. */
 interface TableChanges {
   table: SourceTable;
-  /** Every version in arrival order: the SCD2 models keep each (the mirror merge takes the newest). */
+  /** The batch's versions in arrival order (the SCD2 models keep each, the mirror merge the newest). */
   rows: string[][];
-  /** Keys whose last event in the batch is a delete. */
+  /** Keys whose last event so far is a delete. */
   deletes: Set<string>;
   events: number;
+  /** Whether the run's batch table and extract step exist. */
+  prepared: boolean;
+  /** Rows COPYed into the run's batch table. */
+  staged: number;
   newest: Watermark | null;
   /** Newest source commit time (UTC text) for the lag: the row's cursor, or the binlog time of a delete. */
   lastSourceAt: string | null;
   binlog: Record<string, unknown> | null;
-  /** Per applied row: its cursor (UTC text), for lag statistics. */
-  cursors: string[];
 }
 
 export interface CdcApplyOutcome {
   runId: number | null;
+  /** Kafka micro-batches this load took in (more than one when a catch-up held them). */
+  batches: number;
   events: number;
   tombstones: number;
   deadLetters: number;
   ignored: number;
   /** Per table: events applied. */
   tables: Record<string, number>;
-  /** Source cursor (UTC text) of every upsert applied, for lag statistics. */
-  cursors: string[];
+  /** Source commit time (ms since the epoch) of every upsert applied, for lag statistics. */
+  sourceTimesMs: number[];
   /** When the warehouse committed (ms since the epoch). */
   committedAt: number;
-  /** Where the batch's time went: decoding, COPY into the batch tables, the transform (ms). */
+  /** Where the load's time went: decoding, COPY into the batch tables, the transform (ms). */
   timings: CdcBatchTimings;
 }
 
@@ -80,10 +88,34 @@ export interface CdcApplyContext {
   deadLetter(letters: readonly DeadLetter[]): Promise<void>;
 }
 
-const later = (a: Watermark | null, b: Watermark): Watermark =>
-  !a || b.updatedAt > a.updatedAt || (b.updatedAt === a.updatedAt && BigInt(b.id) > BigInt(a.id)) ? b : a;
+export interface CdcApplierOptions {
+  /**
+   * A catch-up: while at least this many messages wait in Kafka after a batch, the batch is staged
+   * and held, and one transform applies many batches at once (default 10,000; 0 never holds). Each
+   * transform has fixed costs and rewrites the orders it touches, and a snapshot's orders, lines and
+   * payments arrive in different batches: one load of the whole backlog writes each order once (and
+   * on an empty warehouse is a first load).
+   */
+  holdWhileBacklog?: number;
+  /** At most this many events in one load (default 6,000,000: a scale-10 shop's five big tables). */
+  maxLoadEvents?: number;
+}
 
-const msToUtcText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+/** A warehouse load spanning one or more micro-batches, holding its connection and locks. */
+interface OpenLoad {
+  client: pg.PoolClient;
+  runId: number | null;
+  tables: Map<string, TableChanges>;
+  offsets: Map<string, { topic: string; partition: number; nextOffset: bigint }>;
+  sourceTimesMs: number[];
+  batches: number;
+  events: number;
+  tombstones: number;
+  deadLetters: number;
+  ignored: number;
+  timings: CdcBatchTimings;
+  released: boolean;
+}
 
 /** What one message holds for the warehouse: a change of a table, or why it cannot be applied. */
 export type CdcDecoded = { table: SourceTable; change: DecodedChange } | { table: null; reason: string };
@@ -106,12 +138,29 @@ export function decodeCdcMessage(
   }
 }
 
-/** Sorts a decoded batch: per table its rows and deletes; what cannot be decoded, with the reason. */
-function sortChanges(messages: readonly DecodedMessage<CdcDecoded>[]) {
-  const byTable = new Map<string, TableChanges>();
+const later = (a: Watermark | null, b: Watermark): Watermark =>
+  !a || b.updatedAt > a.updatedAt || (b.updatedAt === a.updatedAt && BigInt(b.id) > BigInt(a.id)) ? b : a;
+
+const msToUtcText = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
+const toMs = (utcText: string) => Date.parse(`${utcText.replace(' ', 'T')}Z`);
+
+/**
+ * Sorts a decoded batch into the load: per table its rows and deletes, the offsets past it; what
+ * cannot be decoded is returned with the reason.
+ */
+function sortInto(load: OpenLoad, messages: readonly DecodedMessage<CdcDecoded>[]): DeadLetter[] {
   const letters: DeadLetter[] = [];
-  let tombstones = 0;
   for (const message of messages) {
+    const key = `${message.topic}:${message.partition}`;
+    const offset = load.offsets.get(key);
+    if (!offset || message.offset + 1n > offset.nextOffset) {
+      load.offsets.set(key, {
+        topic: message.topic,
+        partition: message.partition,
+        nextOffset: message.offset + 1n,
+      });
+    }
     const { decoded } = message;
     if (decoded.table === null) {
       letters.push({ message, reason: decoded.reason });
@@ -119,23 +168,24 @@ function sortChanges(messages: readonly DecodedMessage<CdcDecoded>[]) {
     }
     const { table, change } = decoded;
     if (change.kind === 'tombstone') {
-      tombstones++;
+      load.tombstones++;
       continue;
     }
     const name = qualifiedName(table);
-    let entry = byTable.get(name);
+    let entry = load.tables.get(name);
     if (!entry) {
       entry = {
         table,
         rows: [],
         deletes: new Set(),
         events: 0,
+        prepared: false,
+        staged: 0,
         newest: null,
         lastSourceAt: null,
         binlog: null,
-        cursors: [],
       };
-      byTable.set(name, entry);
+      load.tables.set(name, entry);
     }
     entry.events++;
     entry.binlog = { ...change.binlog };
@@ -146,147 +196,286 @@ function sortChanges(messages: readonly DecodedMessage<CdcDecoded>[]) {
     } else {
       entry.deletes.delete(change.key);
       entry.rows.push(change.fields);
-      entry.cursors.push(change.updatedAt);
+      load.sourceTimesMs.push(toMs(change.updatedAt));
       entry.newest = later(entry.newest, { updatedAt: change.updatedAt, id: change.key });
       if (!entry.lastSourceAt || change.updatedAt > entry.lastSourceAt) entry.lastSourceAt = change.updatedAt;
     }
   }
-  return { byTable, letters, tombstones };
-}
-
-function nextOffsets(messages: readonly CdcMessage[]) {
-  const next = new Map<string, { topic: string; partition: number; nextOffset: bigint }>();
-  for (const m of messages) {
-    const key = `${m.topic}:${m.partition}`;
-    const current = next.get(key);
-    if (!current || m.offset + 1n > current.nextOffset) {
-      next.set(key, { topic: m.topic, partition: m.partition, nextOffset: m.offset + 1n });
-    }
-  }
-  return [...next.values()];
+  load.deadLetters += letters.length;
+  return letters;
 }
 
 /**
- * Applies one micro-batch: its rows COPYed into this batch's run tables, then the watermark path's
- * own transform (mirror merges, dimensions, facts) with the deletes, the offsets, the watermarks and
- * the status written inside its transaction. Events of a table not (or no longer) on the CDC path
- * are skipped: the watermark path covers it.
+ * Applies micro-batches: each batch's rows COPYed into its load's run tables, then the watermark
+ * path's own transform (mirror merges, dimensions, facts) with the deletes, the offsets, the
+ * watermarks and the status written inside its transaction. During a catch-up a load takes many
+ * batches (CdcApplierOptions). Events of a table not (or no longer) on the CDC path are skipped: the
+ * watermark path covers it. A load holds the CDC apply lock from its first batch to its commit, so a
+ * `cdc switch` waits for it.
  */
+export function createCdcApplier(context: CdcApplyContext, options: CdcApplierOptions = {}) {
+  const holdWhileBacklog = options.holdWhileBacklog ?? 10_000;
+  const maxLoadEvents = options.maxLoadEvents ?? 6_000_000;
+  let open: OpenLoad | null = null;
+
+  return {
+    /** The load's outcome once committed; null while it holds the batch for a later one. */
+    async apply(batch: CdcBatch<CdcDecoded>): Promise<CdcApplyOutcome | null> {
+      const held = open !== null;
+      let load: OpenLoad | null = open;
+      try {
+        load ??= open = await openLoad(context.deps);
+        const started = performance.now();
+        const letters = sortInto(load, batch.messages);
+        load.timings.decodeMs += batch.decodeMs + performance.now() - started;
+        // Undecodable messages are in the dead-letter topic before the offsets past them are stored.
+        await context.deadLetter(letters);
+        await stageBatch(context.deps, load);
+        load.batches++;
+        load.events = 0;
+        for (const t of load.tables.values()) load.events += t.events;
+        if (holdWhileBacklog > 0 && batch.backlog >= holdWhileBacklog && load.events < maxLoadEvents) {
+          faultPause('cdc-load-held');
+          return null;
+        }
+        open = null;
+        return await commitLoad(context.deps, load);
+      } catch (error) {
+        open = null;
+        if (load) await abandonLoad(load, error as Error);
+        // The batches held before this one were only in the lost load: Kafka must send them again.
+        if (held) {
+          throw new CdcReplayNeededError(
+            `the catch-up load holding earlier batches failed: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** Applies one micro-batch at once (no catch-up holding). */
 export async function applyCdcBatch(
   context: CdcApplyContext,
   batch: CdcBatch<CdcDecoded>,
 ): Promise<CdcApplyOutcome> {
-  const { deps } = context;
-  const { messages } = batch;
-  const started = performance.now();
-  const { byTable, letters, tombstones } = sortChanges(messages);
-  const timings: CdcBatchTimings = {
-    decodeMs: batch.decodeMs + performance.now() - started,
-    stageMs: 0,
-    transformMs: 0,
-    transformSteps: {},
-  };
-  const offsets = nextOffsets(messages);
-  // Undecodable messages are in the dead-letter topic before the offsets past them are stored.
-  await context.deadLetter(letters);
+  const outcome = await createCdcApplier(context, { holdWhileBacklog: 0 }).apply(batch);
+  return outcome!;
+}
 
+async function openLoad(deps: PipelineDeps): Promise<OpenLoad> {
   const client = await deps.warehouse.connect();
-  let runId: number | null = null;
   try {
     await client.query('select pg_advisory_lock(hashtext($1))', [CDC_APPLY_LOCK]);
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+  return {
+    client,
+    runId: null,
+    tables: new Map(),
+    offsets: new Map(),
+    sourceTimesMs: [],
+    batches: 0,
+    events: 0,
+    tombstones: 0,
+    deadLetters: 0,
+    ignored: 0,
+    timings: { decodeMs: 0, stageMs: 0, transformMs: 0, transformSteps: {} },
+    released: false,
+  };
+}
+
+/**
+ * COPYs the rows sorted into the load since the last call into the run's batch tables, in one
+ * transaction (a failure stages none of them); tables not on the CDC path are dropped from the load.
+ */
+async function stageBatch(deps: PipelineDeps, load: OpenLoad) {
+  const { client } = load;
+  const fresh = [...load.tables.values()].filter((c) => !c.prepared);
+  if (fresh.length === 0 && [...load.tables.values()].every((c) => c.rows.length === 0)) return;
+  if (fresh.length > 0) {
     const onCdc = new Set(
       (
         await onCdcPath(
           client,
-          [...byTable.values()].map((c) => c.table),
+          fresh.map((c) => c.table),
         )
       ).map(qualifiedName),
     );
-    let ignored = 0;
-    for (const [name, changes] of byTable) {
+    for (const changes of fresh) {
+      const name = qualifiedName(changes.table);
       if (onCdc.has(name)) continue;
-      ignored += changes.events;
-      byTable.delete(name);
+      load.ignored += changes.events;
+      load.tables.delete(name);
     }
-    const outcome: CdcApplyOutcome = {
-      runId: null,
-      events: 0,
-      tombstones,
-      deadLetters: letters.length,
-      ignored,
-      tables: {},
-      cursors: [],
-      committedAt: 0,
-      timings,
-    };
-    if (byTable.size === 0) {
-      await inTransaction(client, () => writeCdcOffsets(client, offsets));
-      outcome.committedAt = Date.now();
-      return outcome;
-    }
-
-    const tables = [...byTable.values()].map((c) => ({ ...c.table, mode: 'cdc' as const }));
+  }
+  if (load.tables.size === 0) return;
+  if (load.runId === null) {
     // The run row becomes visible with its liveness lock already held (session locks outlive the
     // commit): a watermark run that looks never sees it running without a live process.
-    runId = await inTransaction(client, async () => {
-      const id = await beginCdcRun(client, tables.map(qualifiedName));
+    load.runId = await inTransaction(client, async () => {
+      const id = await beginCdcRun(client, [...load.tables.keys()]);
       await holdRunLock(client, id);
       return id;
     });
-    const staging = performance.now();
-    for (const changes of byTable.values()) await stageChanges(deps, client, runId, changes);
-    timings.stageMs = performance.now() - staging;
-    const transforming = performance.now();
-    const steps = stepClock(timings.transformSteps, transforming);
-
-    await transform(
-      deps,
-      { runId, kind: 'cdc', tables },
-      {
-        onStep: steps.mark,
-        afterStaging: async (tx) => {
-          for (const changes of byTable.values()) await markDeleted(tx, changes, runId!);
-        },
-        beforeCommit: async (tx) => {
-          steps.mark('offsets and commit');
-          await writeCdcOffsets(tx, offsets);
-          for (const [name, changes] of byTable) {
-            if (changes.newest) await advanceWatermark(tx, name, changes.newest, runId!);
-          }
-          await writeCdcApplied(
-            tx,
-            [...byTable].map(([name, c]) => ({
-              sourceTable: name,
-              events: c.events,
-              lastSourceAt: c.lastSourceAt,
-              binlogPosition: c.binlog,
-            })),
-          );
-        },
-      },
-    );
-    outcome.committedAt = Date.now();
-    steps.mark('(end)');
-    timings.transformMs = performance.now() - transforming;
-    await finishRun(client, runId);
-    for (const [name, changes] of byTable) {
-      outcome.tables[name] = changes.events;
-      outcome.events += changes.events;
-      outcome.cursors.push(...changes.cursors);
-    }
-    outcome.runId = runId;
-    return outcome;
-  } catch (error) {
-    if (runId !== null) {
-      await finishRun(client, runId, (error as Error).message).catch(() => {});
-      await dropRunBatches(client, [runId]).catch(() => {});
-    }
-    throw error;
-  } finally {
-    if (runId !== null) await releaseRunLock(client, runId).catch(() => {});
-    await client.query('select pg_advisory_unlock(hashtext($1))', [CDC_APPLY_LOCK]).catch(() => {});
-    client.release();
   }
+  const runId = load.runId;
+  const staging = performance.now();
+  const pending = [...load.tables.values()].filter((c) => !c.prepared || c.rows.length > 0);
+  await inTransaction(client, async () => {
+    for (const changes of pending) {
+      const spec = stagingSpec(changes.table);
+      if (!changes.prepared) {
+        await ensureMirror(client, deps.renderer, spec);
+        await ensureBatch(client, deps.renderer, spec, runId, { firstLoad: false });
+        await startStep(client, runId, 'extract', qualifiedName(changes.table), { mode: 'incremental' });
+      }
+      if (changes.rows.length > 0) {
+        await copyRows(client, batchTable(changes.table.database, changes.table.table, runId), changes);
+      }
+    }
+  });
+  for (const changes of pending) {
+    changes.prepared = true;
+    changes.staged += changes.rows.length;
+    changes.rows = [];
+  }
+  load.timings.stageMs += performance.now() - staging;
+}
+
+/** COPYs one table's rows of this batch into the run's batch table. */
+async function copyRows(client: pg.PoolClient, batch: string, changes: TableChanges) {
+  const copy = openCopy(
+    client,
+    batch,
+    changes.table.columns.map((c) => c.name),
+  );
+  // ~1 MiB writes: per-row writes cost 10× (BENCHMARKS.md).
+  let lines: string[] = [];
+  let size = 0;
+  try {
+    for (const row of changes.rows) {
+      const line = `${row.join('\t')}\n`;
+      lines.push(line);
+      size += line.length;
+      if (size >= 1 << 20) {
+        await copy.write(Buffer.from(lines.join('')));
+        lines = [];
+        size = 0;
+      }
+    }
+    if (lines.length > 0) await copy.write(Buffer.from(lines.join('')));
+    await copy.finish();
+  } catch (error) {
+    await copy.abort(error as Error);
+    throw error;
+  }
+}
+
+/** Transforms what the load staged and commits it with its offsets; releases its connection. */
+async function commitLoad(deps: PipelineDeps, load: OpenLoad): Promise<CdcApplyOutcome> {
+  const { client, runId, timings } = load;
+  const outcome: CdcApplyOutcome = {
+    runId,
+    batches: load.batches,
+    events: 0,
+    tombstones: load.tombstones,
+    deadLetters: load.deadLetters,
+    ignored: load.ignored,
+    tables: {},
+    sourceTimesMs: [],
+    committedAt: 0,
+    timings,
+  };
+  const offsets = [...load.offsets.values()];
+  if (runId === null) {
+    await inTransaction(client, () => writeCdcOffsets(client, offsets));
+    outcome.committedAt = Date.now();
+    await release(load);
+    return outcome;
+  }
+  const byTable = load.tables;
+  for (const [name, changes] of byTable) {
+    await finishStep(client, runId, 'extract', name, {
+      rows_extracted: changes.events,
+      rows_loaded: changes.staged,
+      detail: {
+        table: name,
+        mode: 'incremental',
+        rows: changes.staged,
+        resumed: false,
+        watermarkBefore: null,
+        watermarkAfter: null,
+      },
+    });
+  }
+  await setRunTables(client, runId, [...byTable.keys()]);
+  const tables = [...byTable.values()].map((c) => ({ ...c.table, mode: 'cdc' as const }));
+  const transforming = performance.now();
+  const steps = stepClock(timings.transformSteps, transforming);
+  await transform(
+    deps,
+    { runId, kind: 'cdc', tables },
+    {
+      onStep: steps.mark,
+      afterStaging: async (tx) => {
+        for (const changes of byTable.values()) await markDeleted(tx, changes, runId);
+      },
+      beforeCommit: async (tx) => {
+        steps.mark('offsets and commit');
+        await writeCdcOffsets(tx, offsets);
+        for (const [name, changes] of byTable) {
+          if (changes.newest) await advanceWatermark(tx, name, changes.newest, runId);
+        }
+        await writeCdcApplied(
+          tx,
+          [...byTable].map(([name, c]) => ({
+            sourceTable: name,
+            events: c.events,
+            lastSourceAt: c.lastSourceAt,
+            binlogPosition: c.binlog,
+          })),
+        );
+      },
+    },
+  );
+  outcome.committedAt = Date.now();
+  steps.mark('(end)');
+  timings.transformMs = performance.now() - transforming;
+  await finishRun(client, runId);
+  await release(load);
+  for (const [name, changes] of byTable) {
+    outcome.tables[name] = changes.events;
+    outcome.events += changes.events;
+  }
+  outcome.sourceTimesMs = load.sourceTimesMs;
+  return outcome;
+}
+
+/** A load that failed: its run marked failed, its batch tables dropped, its connection released. */
+async function abandonLoad(load: OpenLoad, error: Error) {
+  if (load.released) return;
+  const { client, runId } = load;
+  if (runId !== null) {
+    await finishRun(client, runId, error.message).catch(() => {});
+    await dropRunBatches(client, [runId]).catch(() => {});
+  }
+  await release(load);
+}
+
+async function release(load: OpenLoad) {
+  if (load.released) return;
+  load.released = true;
+  const { client, runId } = load;
+  if (runId !== null) await releaseRunLock(client, runId).catch(() => {});
+  await client.query('select pg_advisory_unlock(hashtext($1))', [CDC_APPLY_LOCK]).catch(() => {});
+  client.release();
 }
 
 /** Adds the time from each announced step to the next into `into` (the first span is `open`). */
@@ -301,54 +490,6 @@ function stepClock(into: Record<string, number>, start: number) {
       since = now;
     },
   };
-}
-
-/** COPYs one table's versions into this batch's run table, recorded as its 'extract' step. */
-async function stageChanges(deps: PipelineDeps, client: pg.PoolClient, runId: number, changes: TableChanges) {
-  const spec = stagingSpec(changes.table);
-  const name = qualifiedName(changes.table);
-  await ensureMirror(client, deps.renderer, spec);
-  const batch = await ensureBatch(client, deps.renderer, spec, runId, { firstLoad: false });
-  await startStep(client, runId, 'extract', name, { mode: 'incremental' });
-  if (changes.rows.length > 0) {
-    const copy = openCopy(
-      client,
-      batch,
-      changes.table.columns.map((c) => c.name),
-    );
-    // ~1 MiB writes: per-row writes cost 10× (BENCHMARKS.md).
-    let lines: string[] = [];
-    let size = 0;
-    try {
-      for (const row of changes.rows) {
-        const line = `${row.join('\t')}\n`;
-        lines.push(line);
-        size += line.length;
-        if (size >= 1 << 20) {
-          await copy.write(Buffer.from(lines.join('')));
-          lines = [];
-          size = 0;
-        }
-      }
-      if (lines.length > 0) await copy.write(Buffer.from(lines.join('')));
-      await copy.finish();
-    } catch (error) {
-      await copy.abort(error as Error);
-      throw error;
-    }
-  }
-  await finishStep(client, runId, 'extract', name, {
-    rows_extracted: changes.events,
-    rows_loaded: changes.rows.length,
-    detail: {
-      table: name,
-      mode: 'incremental',
-      rows: changes.rows.length,
-      resumed: false,
-      watermarkBefore: null,
-      watermarkAfter: null,
-    },
-  });
 }
 
 /** Marks rows deleted in the source, stamped with this batch's run so the facts are recomputed. */

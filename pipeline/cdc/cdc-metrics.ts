@@ -16,7 +16,7 @@ export const cdcMetrics = {
   }),
   batches: new Counter({
     name: 'techmarket_cdc_batches_total',
-    help: 'Micro-batches committed to the warehouse',
+    help: "Loads committed to the warehouse (a micro-batch each, or a catch-up's many)",
     registers: [metricsRegistry],
   }),
   applyErrors: new Counter({
@@ -26,7 +26,7 @@ export const cdcMetrics = {
   }),
   batchSeconds: new Histogram({
     name: 'techmarket_cdc_batch_seconds',
-    help: 'Time to apply one micro-batch (decode, COPY, transform, commit)',
+    help: 'Time to apply one load: a micro-batch, or the many a catch-up holds for one transform (decode, COPY, transform, commit)',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [metricsRegistry],
   }),

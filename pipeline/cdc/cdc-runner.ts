@@ -11,14 +11,19 @@ import { readCdcOffsets, writeCdcError } from '../../warehouse/index.ts';
 import type { PipelineDeps } from '../deps.ts';
 import { SOURCE_TABLES, type SourceTable } from '../source-tables.ts';
 import { onCdcPath } from '../table-modes.ts';
-import { applyCdcBatch, type CdcApplyOutcome, decodeCdcMessage } from './apply-batch.ts';
+import {
+  type CdcApplierOptions,
+  type CdcApplyOutcome,
+  createCdcApplier,
+  decodeCdcMessage,
+} from './apply-batch.ts';
 import { cdcMetrics } from './cdc-metrics.ts';
 import { changeTopic, consumerGroup, deadLetterTopic } from './cdc-names.ts';
 
 /** Only one consumer applies a warehouse's changes at a time. */
 const CONSUMER_LOCK = 'techmarket.cdc.consumer';
 
-export interface CdcRunnerOptions {
+export interface CdcRunnerOptions extends CdcApplierOptions {
   /** Source tables (default SOURCE_TABLES); those whose mode is cdc are consumed. */
   tables?: readonly SourceTable[];
   maxBatchMessages?: number;
@@ -105,6 +110,11 @@ async function start(
 ): Promise<RunningConsumer> {
   const dlq = deadLetterTopic(deps.config);
   const topics = [...byTopic.keys()];
+  let loadStarted: number | undefined;
+  const applier = createCdcApplier(
+    { deps, deadLetter: (letters) => sendToDeadLetter(producer, dlq, letters) },
+    options,
+  );
   return startDebeziumConsumer(kafka, {
     brokers: deps.config.KAFKA_BROKERS.split(','),
     groupId: consumerGroup(deps.config),
@@ -113,27 +123,34 @@ async function start(
     maxBatchMessages: options.maxBatchMessages,
     maxBatchMs: options.maxBatchMs,
     decode: (message) => decodeCdcMessage(byTopic, message),
+    storedOffsets: () => readCdcOffsets(deps.warehouse, topics),
     apply: async (batch) => {
-      const timer = cdcMetrics.batchSeconds.startTimer();
-      const outcome = await applyCdcBatch(
-        { deps, deadLetter: (letters) => sendToDeadLetter(producer, dlq, letters) },
-        batch,
-      );
-      timer();
+      loadStarted ??= performance.now();
+      const outcome = await applier.apply(batch).catch((error) => {
+        loadStarted = undefined;
+        throw error;
+      });
+      if (!outcome) return 'held';
+      cdcMetrics.batchSeconds.observe((performance.now() - loadStarted) / 1000);
+      loadStarted = undefined;
       cdcMetrics.batches.inc();
       cdcMetrics.deadLetters.inc(outcome.deadLetters);
       for (const [table, events] of Object.entries(outcome.tables)) cdcMetrics.events.inc({ table }, events);
-      for (const cursor of outcome.cursors) {
-        cdcMetrics.lagSeconds.observe(
-          Math.max(0, (outcome.committedAt - Date.parse(`${cursor.replace(' ', 'T')}Z`)) / 1000),
-        );
+      for (const at of outcome.sourceTimesMs) {
+        cdcMetrics.lagSeconds.observe(Math.max(0, (outcome.committedAt - at) / 1000));
       }
       if (outcome.deadLetters > 0)
         logger.warn(
           { deadLetters: outcome.deadLetters, topic: dlq },
           'undecodable changes sent to the dead-letter topic',
         );
+      if (outcome.batches > 1)
+        logger.info(
+          { batches: outcome.batches, events: outcome.events, runId: outcome.runId },
+          'catch-up load applied',
+        );
       options.onBatch?.(outcome);
+      return 'applied';
     },
     onApplyError: (error) => {
       cdcMetrics.applyErrors.inc();

@@ -1,4 +1,10 @@
-export { applyCdcBatch, CDC_APPLY_LOCK, type CdcApplyOutcome } from './apply-batch.ts';
+export {
+  applyCdcBatch,
+  CDC_APPLY_LOCK,
+  type CdcApplierOptions,
+  type CdcApplyOutcome,
+  createCdcApplier,
+} from './apply-batch.ts';
 export { cdcMetrics } from './cdc-metrics.ts';
 export {
   changeTopic,

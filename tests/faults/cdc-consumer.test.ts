@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerGroup, deadLetterTopic } from '../../pipeline/cdc/index.ts';
+import { CDC_APPLY_LOCK, consumerGroup, deadLetterTopic } from '../../pipeline/cdc/index.ts';
 import { kafkaFor } from '../cdc/cdc-support.ts';
 import { ensureParts } from '../infra/ensure-parts.ts';
 import { waitUntil } from '../support/wait-until.ts';
@@ -83,6 +83,67 @@ describe('the CDC consumer under faults', () => {
         const rows = await expectWarehouseEqualsSources(world.writer, world.deps.warehouse);
         return {
           checked: `applied ${messages} events for ${messages} messages; warehouse = sources`,
+          rowsCompared: rows,
+        };
+      },
+    );
+  });
+
+  it('a held catch-up load loses its warehouse connection: the held batches are read again, none lost, none twice', async () => {
+    await scenario(
+      {
+        scenario: '5. CDC catch-up load loses its connection while holding batches',
+        fault: "pg_terminate_backend of the load's connection while stopped at fault point cdc-load-held",
+      },
+      async () => {
+        const appliedBefore = await eventsApplied(world);
+        const offsetsBefore = await storedOffsets(world);
+        // A backlog in Kafka before the consumer starts: 40 orders, 80 lines, 40 customer updates.
+        await changeSources(world, 40, 'backlog');
+        await waitUntil(
+          'the backlog in Kafka',
+          async () => sum(await endOffsets(world)) - sum(offsetsBefore) >= 160n,
+        );
+        // Batches of one fetch each (one topic), held while the other topics' messages wait.
+        const consumer = startConsumerProcess(world.scratch.config, 'cdc-load-held', [
+          '--max-batch',
+          '20',
+          '--hold-while-backlog',
+          '20',
+        ]);
+        try {
+          await consumer.waitUntilPaused();
+          // Held: its batch is staged in the load's run, its offsets are not stored.
+          expect(sum(await storedOffsets(world))).toBe(sum(offsetsBefore));
+          const { rows } = await world.deps.warehouse.query<{ killed: boolean }>(
+            `select pg_terminate_backend(pid) as killed from pg_locks
+             where locktype = 'advisory' and granted
+               and database = (select oid from pg_database where datname = current_database())
+               and objid::bigint = (hashtext($1)::bigint & 4294967295)
+               and classid::bigint = ((hashtext($1)::bigint >> 32) & 4294967295)`,
+            [CDC_APPLY_LOCK],
+          );
+          expect(rows, 'the held load’s connection').toEqual([{ killed: true }]);
+          // The replay holds again (and stops there each time): let it go on until it caught up.
+          await waitUntil('the consumer to catch up after the replay', async () => {
+            if (consumer.paused()) consumer.child.kill('SIGCONT');
+            const ends = await endOffsets(world);
+            const stored = await storedOffsets(world);
+            return [...ends].every(([topic, end]) => (stored.get(topic) ?? -1n) >= end);
+          });
+          expect(consumer.output()).toContain('the catch-up load holding earlier batches failed');
+        } finally {
+          if (consumer.paused()) consumer.child.kill('SIGCONT');
+          await consumer.kill('SIGTERM');
+        }
+        const messages = Number(sum(await storedOffsets(world)) - sum(offsetsBefore));
+        expect(messages).toBeGreaterThanOrEqual(160);
+        expect(await eventsApplied(world), 'events applied = messages consumed (none twice)').toBe(
+          appliedBefore + messages,
+        );
+        const rows = await expectWarehouseEqualsSources(world.writer, world.deps.warehouse);
+        return {
+          checked: `load lost while holding; ${messages} events read again and applied once; warehouse = sources`,
           rowsCompared: rows,
         };
       },

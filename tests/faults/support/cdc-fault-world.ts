@@ -84,6 +84,8 @@ export interface ConsumerProcess {
   output(): string;
   /** Resolves when its output contains `text`. */
   waitFor(text: string, seconds?: number): Promise<void>;
+  /** Whether it is stopped at its fault point now. */
+  paused(): boolean;
   /** Resolves once it has stopped itself at its fault point (core/fault-pause.ts: SIGSTOP). */
   waitUntilPaused(seconds?: number): Promise<void>;
   kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -92,11 +94,24 @@ export interface ConsumerProcess {
 /** A process's state letter from /proc (T: stopped by a signal). */
 const processState = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
 
-/** `techmarket cdc start` on the scratch, optionally told to pause at a fault point. */
-export function startConsumerProcess(config: Config, pauseAt?: FaultPausePoint): ConsumerProcess {
+/** `techmarket cdc start` on the scratch (with more `flags`), optionally told to pause at a fault point. */
+export function startConsumerProcess(
+  config: Config,
+  pauseAt?: FaultPausePoint,
+  flags: readonly string[] = [],
+): ConsumerProcess {
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'bin/techmarket.js'), 'cdc', 'start', '--metrics-port', '0', '--max-wait-ms', '100'],
+    [
+      join(REPO_ROOT, 'bin/techmarket.js'),
+      'cdc',
+      'start',
+      '--metrics-port',
+      '0',
+      '--max-wait-ms',
+      '100',
+      ...flags,
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...cdcEnv(config), ...(pauseAt ? { TECHMARKET_FAULT_PAUSE_AT: pauseAt } : {}) },
@@ -123,6 +138,7 @@ export function startConsumerProcess(config: Config, pauseAt?: FaultPausePoint):
         await new Promise((r) => setTimeout(r, 200));
       }
     },
+    paused: () => processState(child.pid!) === 'T',
     async waitUntilPaused(seconds = 90) {
       const deadline = Date.now() + seconds * 1000;
       while (processState(child.pid!) !== 'T') {
