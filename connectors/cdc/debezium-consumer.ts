@@ -89,8 +89,11 @@ export interface RunningConsumer {
 }
 
 const RETRY_PAUSE_MS = 1_000;
-/** A held batch with nothing after it is applied this long after the last message arrived. */
-const HELD_IDLE_MS = 250;
+/**
+ * What `apply` holds is made durable once no message has arrived for this long (the backlog it was
+ * held for went away: retention, or a stalled broker). A catch-up's fetches arrive well within it.
+ */
+const HELD_IDLE_MS = 1_000;
 /**
  * Decoding gives the thread back this often. A transform is ~100 queries one after another, each
  * resuming on this thread: with slices of 1,000 events (15 ms on one core, several times that under
@@ -151,6 +154,7 @@ export async function startDebeziumConsumer<Decoded>(
   let timer: NodeJS.Timeout | undefined;
   // Whether the pending timer applies what is held (nothing arrived after it) rather than the buffer.
   let timerFinal = false;
+  let lastArrival = performance.now();
   let stopping = false;
   // Whether `apply` holds batches not yet durable, and Kafka's hint for when they are.
   let holding = false;
@@ -232,7 +236,14 @@ export async function startDebeziumConsumer<Decoded>(
   function schedule(ms: number, final: boolean) {
     if (timer) clearTimeout(timer);
     timerFinal = final;
-    timer = setTimeout(() => void flush(final).catch(() => {}), ms);
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (!final || buffer.length > 0) return void flush(false).catch(() => {});
+      // Messages still arriving (a fetch being decoded): the held load goes on.
+      const quiet = performance.now() - lastArrival;
+      if (quiet < HELD_IDLE_MS) return schedule(HELD_IDLE_MS - quiet, true);
+      void flush(true).catch(() => {});
+    }, ms);
   }
   /** Waits for `work`, heartbeating the group meanwhile. */
   const beating = async (work: Promise<void>, heartbeat: () => Promise<void>) => {
@@ -272,6 +283,7 @@ export async function startDebeziumConsumer<Decoded>(
           value: message.value,
         };
         buffer.push({ ...raw, decoded: options.decode(raw) });
+        lastArrival = performance.now();
       }
       bufferDecodeMs += performance.now() - decoding;
       if (!isStale() && batch.messages.length > 0) {

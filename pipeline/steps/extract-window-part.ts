@@ -126,10 +126,29 @@ export async function extractWindowPart(
 }
 
 /**
+ * How far the sources' clocks may run ahead of the warehouse's when deciding that no row of a window
+ * can change while its parts read it (below).
+ */
+const CLOCK_SKEW_ALLOWANCE_SECONDS = 300;
+
+/**
+ * Whether a row can be updated into the window (`windowTo`, UTC text) while its parts read it, so that
+ * two parts hold it: only if the window reaches the time the run began (`runStartedMs`), less the
+ * table's safety lag (commits that land late with an earlier updated_at) and the clock allowance.
+ */
+export function windowMayChangeWhileRead(windowTo: string, runStartedMs: number, safetyLagSeconds: number): boolean {
+  const end = Date.parse(`${windowTo.replace(' ', 'T').slice(0, 23)}Z`);
+  return !(end < runStartedMs - (safetyLagSeconds + CLOCK_SKEW_ALLOWANCE_SECONDS) * 1000);
+}
+
+/**
  * After every part: the table's own extract step, which the transform reads, as one extract of the
  * whole window would have written it. Its rows were counted by the parts (rows_extracted stays 0, so
- * totals over a run's extract steps count each row once). Marked resumed, so the merge dedupes: a row
- * updated while the parts ran can sit in two of them.
+ * totals over a run's extract steps count each row once). A row updated while the parts ran can sit
+ * in two of them, but only if its new updated_at falls in the window: when the window ends before the
+ * run began (less the table's safety lag for late commits, and an allowance for the clocks), it
+ * cannot, and the batch is merged as one extract's would be; otherwise it is marked resumed, so the
+ * merge dedupes (a sort of the whole batch: 2 s of a year at scale 10).
  */
 export async function recordWindowExtract(
   deps: PipelineDeps,
@@ -143,11 +162,15 @@ export async function recordWindowExtract(
   try {
     const watermark = (await readWatermark(client, name)) ?? null;
     const rows = parts.filter((p) => p.table === name).reduce((sum, p) => sum + p.rows, 0);
+    const { rows: run } = await client.query<{ started_ms: string }>(
+      `select (extract(epoch from started_at) * 1000)::bigint::text as started_ms from etl.runs where run_id = $1`,
+      [runId],
+    );
     const detail: ExtractStepDetail = {
       table: name,
       mode: 'incremental',
       rows,
-      resumed: true,
+      resumed: windowMayChangeWhileRead(window.windowTo, Number(run[0]!.started_ms), table.safetyLagSeconds),
       watermarkBefore: watermark,
       watermarkAfter: watermark,
       since: window.windowFrom,

@@ -90,6 +90,14 @@ describe('backfill through Temporal', () => {
        from etl.runs where kind = 'backfill'`,
     );
     expect(runs).toEqual([{ run_id: outcome.runId, status: 'succeeded', from: FIRST_DAY, to: lastDay }]);
+    // A window that ended before the run began cannot change under its parts: merged without dedupe.
+    const { rows: wholeTables } = await deps.warehouse.query(
+      `select target, (detail->>'resumed')::boolean as resumed from etl.run_steps
+       where run_id = $1 and step = 'extract' and target not like '%@%' order by target`,
+      [outcome.runId],
+    );
+    expect(wholeTables).toHaveLength(TEST_TABLES.length);
+    expect(wholeTables.filter((t) => t.resumed)).toEqual([]);
     // Its parts: one per chunk and table, and some of them were read at the same time.
     const { rows: parts } = await deps.warehouse.query(
       `select started_at, finished_at from etl.run_steps
