@@ -114,6 +114,7 @@ try {
   const catchUpSteps: Record<string, number> = {};
   const lagSteps: Record<string, number> = {};
   const lagBatchSizes: number[] = [];
+  const catchUpLoads: number[] = [];
   const addSteps = (into: Record<string, number>, steps: Record<string, number>) => {
     for (const [step, ms] of Object.entries(steps)) into[step] = (into[step] ?? 0) + ms;
   };
@@ -128,6 +129,7 @@ try {
       applied += o.events;
       batches++;
       if (applied <= sourceRows) {
+        catchUpLoads.push(o.events);
         spent.decodeMs += o.timings.decodeMs;
         spent.stageMs += o.timings.stageMs;
         spent.transformMs += o.timings.transformMs;
@@ -145,7 +147,7 @@ try {
   const catchUpBatches = batches;
   const split = `decode ${(spent.decodeMs / 1000).toFixed(1)}s, COPY ${(spent.stageMs / 1000).toFixed(1)}s, transform ${(spent.transformMs / 1000).toFixed(1)}s`;
   say(
-    `  ${applySeconds.toFixed(1)}s, ${fmt(sourceRows / applySeconds)} events/s in ${batches} batches (${split})`,
+    `  ${applySeconds.toFixed(1)}s, ${fmt(sourceRows / applySeconds)} events/s in ${batches} loads (${split})`,
   );
   // The small tables through watermarks (after the catch-up: the run's quality gate compares the
   // facts with the sources).
@@ -207,8 +209,9 @@ try {
     `CDC at scale ${scale} (${fmt(sourceRows)} rows in ${CDC.length} tables; shared 2-core machine)`,
     `  Debezium snapshot into Kafka   ${snapSeconds.toFixed(1)}s  ${fmt(sourceRows / snapSeconds)} events/s`,
     `  kafkajs read + JSON.parse      ${readSeconds.toFixed(1)}s  ${fmt(sourceRows / readSeconds)} events/s`,
-    `  consumer applied (catch-up)    ${applySeconds.toFixed(1)}s  ${fmt(sourceRows / applySeconds)} events/s in ${catchUpBatches} batches (${split})`,
+    `  consumer applied (catch-up)    ${applySeconds.toFixed(1)}s  ${fmt(sourceRows / applySeconds)} events/s in ${catchUpBatches} loads (${split})`,
     `  lag at ${rate}/s for ${seconds}s: ${fmt(changes)} changes written (${fmt(changes / seconds)}/s achieved), ${fmt(lags.length)} applied; p50 ${(quantile(lags, 0.5) / 1000).toFixed(2)}s, p90 ${(quantile(lags, 0.9) / 1000).toFixed(2)}s, p99 ${(quantile(lags, 0.99) / 1000).toFixed(2)}s, max ${(Math.max(...lags) / 1000).toFixed(2)}s`,
+    `  catch-up loads (events each): ${catchUpLoads.map(fmt).join(', ')}`,
     `  catch-up transform by step (s): ${stepLine(catchUpSteps, 1000)}`,
     `  lag phase: ${lagBatchSizes.length} batches, events per batch p50 ${quantile(lagBatchSizes, 0.5)} max ${Math.max(0, ...lagBatchSizes)}; transform per batch by step (ms): ${stepLine(lagSteps, Math.max(1, lagBatchSizes.length))}`,
   ];

@@ -32,8 +32,8 @@ const startFlags = {
   ),
   'max-load-events': valueFlag(
     'N',
-    'catch-up: at most N events in one held load (default 6000000)',
-    z.coerce.number().int().min(1).max(100_000_000).default(6_000_000),
+    'catch-up: at most N events in one held load; a full load commits while the next one takes batches (default 1500000)',
+    z.coerce.number().int().min(1).max(100_000_000).default(1_500_000),
   ),
 };
 export type CdcStartFlags = FlagValues<typeof startFlags>;

@@ -90,10 +90,12 @@ export interface RunningConsumer {
 
 const RETRY_PAUSE_MS = 1_000;
 /**
- * What `apply` holds is made durable once no message has arrived for this long (the backlog it was
- * held for went away: retention, or a stalled broker). A catch-up's fetches arrive well within it.
+ * What `apply` holds is made durable once no message has arrived for this long, or (while the last
+ * fetches said more messages wait) for the longer stall: a catch-up's next fetch can take seconds to
+ * arrive and parse on a loaded machine, and a held load cut early is a first load lost.
  */
 const HELD_IDLE_MS = 1_000;
+const HELD_STALLED_MS = 30_000;
 /**
  * Decoding gives the thread back this often. A transform is ~100 queries one after another, each
  * resuming on this thread: with slices of 1,000 events (15 ms on one core, several times that under
@@ -239,9 +241,10 @@ export async function startDebeziumConsumer<Decoded>(
     timer = setTimeout(() => {
       timer = undefined;
       if (!final || buffer.length > 0) return void flush(false).catch(() => {});
-      // Messages still arriving (a fetch being decoded): the held load goes on.
+      // Messages still arriving, or known to wait in Kafka (a fetch under way): the held load goes on.
       const quiet = performance.now() - lastArrival;
-      if (quiet < HELD_IDLE_MS) return schedule(HELD_IDLE_MS - quiet, true);
+      const patience = backlog() > 0 ? HELD_STALLED_MS : HELD_IDLE_MS;
+      if (quiet < patience) return schedule(patience - quiet, true);
       void flush(true).catch(() => {});
     }, ms);
   }

@@ -71,6 +71,8 @@ export interface CdcApplyOutcome {
   sourceTimesMs: number[];
   /** When the warehouse committed (ms since the epoch). */
   committedAt: number;
+  /** From the load's first batch to its commit (ms). */
+  elapsedMs: number;
   /** Where the load's time went: decoding, COPY into the batch tables, the transform (ms). */
   timings: CdcBatchTimings;
 }
@@ -97,9 +99,16 @@ export interface CdcApplierOptions {
    * on an empty warehouse is a first load).
    */
   holdWhileBacklog?: number;
-  /** At most this many events in one load (default 6,000,000: a scale-10 shop's five big tables). */
+  /**
+   * At most this many events in one load (default DEFAULT_MAX_LOAD_EVENTS); a full load commits while
+   * the next one takes batches.
+   */
   maxLoadEvents?: number;
+  /** Hears of every load committed, in commit order. */
+  onApplied?(outcome: CdcApplyOutcome): void;
 }
+
+export const DEFAULT_MAX_LOAD_EVENTS = 1_500_000;
 
 /** A warehouse load spanning one or more micro-batches, holding its connection and locks. */
 interface OpenLoad {
@@ -114,6 +123,7 @@ interface OpenLoad {
   deadLetters: number;
   ignored: number;
   timings: CdcBatchTimings;
+  openedAt: number;
   released: boolean;
 }
 
@@ -215,41 +225,70 @@ function sortInto(load: OpenLoad, messages: readonly DecodedMessage<CdcDecoded>[
  */
 export function createCdcApplier(context: CdcApplyContext, options: CdcApplierOptions = {}) {
   const holdWhileBacklog = options.holdWhileBacklog ?? 10_000;
-  const maxLoadEvents = options.maxLoadEvents ?? 6_000_000;
-  let open: OpenLoad | null = null;
+  const maxLoadEvents = options.maxLoadEvents ?? DEFAULT_MAX_LOAD_EVENTS;
+  const { deps } = context;
+  /** The load taking batches. */
+  let staging: OpenLoad | null = null;
+  /** The load before it, committing on its own connection meanwhile (a catch-up's full load). */
+  let committing: Promise<void> | null = null;
+  /** Mirrors this applier has made sure of (a load's first batch of a table needs its mirror). */
+  const mirrors = new Set<string>();
+
+  const commit = async (load: OpenLoad) => {
+    try {
+      const outcome = await commitLoad(deps, load);
+      options.onApplied?.(outcome);
+    } catch (error) {
+      await abandonLoad(load, error as Error);
+      throw error;
+    }
+  };
 
   return {
-    /** The load's outcome once committed; null while it holds the batch for a later one. */
-    async apply(batch: CdcBatch<CdcDecoded>): Promise<CdcApplyOutcome | null> {
-      const held = open !== null;
-      let load: OpenLoad | null = open;
+    /** `applied` once every batch so far is durable; `held` while a load (staging or committing) holds some. */
+    async apply(batch: CdcBatch<CdcDecoded>): Promise<'applied' | 'held'> {
+      const heldBefore = staging !== null || committing !== null;
+      let load: OpenLoad | null = staging;
       try {
-        load ??= open = await openLoad(context.deps);
+        load ??= staging = await openLoad(deps);
         const started = performance.now();
         const letters = sortInto(load, batch.messages);
         load.timings.decodeMs += batch.decodeMs + performance.now() - started;
         // Undecodable messages are in the dead-letter topic before the offsets past them are stored.
         await context.deadLetter(letters);
-        await stageBatch(context.deps, load);
+        await stageBatch(deps, load, mirrors);
         load.batches++;
         load.events = 0;
         for (const t of load.tables.values()) load.events += t.events;
-        if (holdWhileBacklog > 0 && batch.backlog >= holdWhileBacklog && load.events < maxLoadEvents) {
+        const catchingUp = holdWhileBacklog > 0 && batch.backlog >= holdWhileBacklog;
+        if (catchingUp && load.events < maxLoadEvents) {
           faultPause('cdc-load-held');
-          return null;
+          return 'held';
         }
-        open = null;
-        return await commitLoad(context.deps, load);
+        // This load takes no more batches; it commits after the one before it.
+        const before = committing;
+        staging = null;
+        committing = null;
+        if (before) await before;
+        if (catchingUp) {
+          // More waits in Kafka: the next load stages while this one transforms.
+          committing = commit(load);
+          committing.catch(() => {}); // surfaced where it is awaited
+          return 'held';
+        }
+        await commit(load);
+        return 'applied';
       } catch (error) {
-        open = null;
-        if (load) await abandonLoad(load, error as Error);
-        // The batches held before this one were only in the lost load: Kafka must send them again.
-        if (held) {
+        const lost = staging ?? load;
+        staging = null;
+        committing = null;
+        mirrors.clear();
+        if (lost) await abandonLoad(lost, error as Error);
+        // Batches held before this one were only in the lost loads: Kafka must send them again.
+        if (heldBefore) {
           throw new CdcReplayNeededError(
             `the catch-up load holding earlier batches failed: ${(error as Error).message}`,
-            {
-              cause: error,
-            },
+            { cause: error },
           );
         }
         throw error;
@@ -263,14 +302,21 @@ export async function applyCdcBatch(
   context: CdcApplyContext,
   batch: CdcBatch<CdcDecoded>,
 ): Promise<CdcApplyOutcome> {
-  const outcome = await createCdcApplier(context, { holdWhileBacklog: 0 }).apply(batch);
+  let outcome: CdcApplyOutcome | undefined;
+  await createCdcApplier(context, {
+    holdWhileBacklog: 0,
+    onApplied: (o) => {
+      outcome = o;
+    },
+  }).apply(batch);
   return outcome!;
 }
 
 async function openLoad(deps: PipelineDeps): Promise<OpenLoad> {
   const client = await deps.warehouse.connect();
   try {
-    await client.query('select pg_advisory_lock(hashtext($1))', [CDC_APPLY_LOCK]);
+    // Shared: a catch-up's next load stages while the one before commits; `cdc switch` takes it alone.
+    await client.query('select pg_advisory_lock_shared(hashtext($1))', [CDC_APPLY_LOCK]);
   } catch (error) {
     client.release();
     throw error;
@@ -287,6 +333,7 @@ async function openLoad(deps: PipelineDeps): Promise<OpenLoad> {
     deadLetters: 0,
     ignored: 0,
     timings: { decodeMs: 0, stageMs: 0, transformMs: 0, transformSteps: {} },
+    openedAt: performance.now(),
     released: false,
   };
 }
@@ -295,7 +342,7 @@ async function openLoad(deps: PipelineDeps): Promise<OpenLoad> {
  * COPYs the rows sorted into the load since the last call into the run's batch tables, in one
  * transaction (a failure stages none of them); tables not on the CDC path are dropped from the load.
  */
-async function stageBatch(deps: PipelineDeps, load: OpenLoad) {
+async function stageBatch(deps: PipelineDeps, load: OpenLoad, mirrors: Set<string>) {
   const { client } = load;
   const fresh = [...load.tables.values()].filter((c) => !c.prepared);
   if (fresh.length === 0 && [...load.tables.values()].every((c) => c.rows.length === 0)) return;
@@ -332,9 +379,11 @@ async function stageBatch(deps: PipelineDeps, load: OpenLoad) {
     for (const changes of pending) {
       const spec = stagingSpec(changes.table);
       if (!changes.prepared) {
-        await ensureMirror(client, deps.renderer, spec);
+        const name = qualifiedName(changes.table);
+        if (!mirrors.has(name)) await ensureMirror(client, deps.renderer, spec);
+        mirrors.add(name);
         await ensureBatch(client, deps.renderer, spec, runId, { firstLoad: false });
-        await startStep(client, runId, 'extract', qualifiedName(changes.table), { mode: 'incremental' });
+        await startStep(client, runId, 'extract', name, { mode: 'incremental' });
       }
       if (changes.rows.length > 0) {
         await copyRows(client, batchTable(changes.table.database, changes.table.table, runId), changes);
@@ -391,12 +440,14 @@ async function commitLoad(deps: PipelineDeps, load: OpenLoad): Promise<CdcApplyO
     tables: {},
     sourceTimesMs: [],
     committedAt: 0,
+    elapsedMs: 0,
     timings,
   };
   const offsets = [...load.offsets.values()];
   if (runId === null) {
     await inTransaction(client, () => writeCdcOffsets(client, offsets));
     outcome.committedAt = Date.now();
+    outcome.elapsedMs = performance.now() - load.openedAt;
     await release(load);
     return outcome;
   }
@@ -446,6 +497,7 @@ async function commitLoad(deps: PipelineDeps, load: OpenLoad): Promise<CdcApplyO
     },
   );
   outcome.committedAt = Date.now();
+  outcome.elapsedMs = performance.now() - load.openedAt;
   steps.mark('(end)');
   timings.transformMs = performance.now() - transforming;
   await finishRun(client, runId);
@@ -474,7 +526,7 @@ async function release(load: OpenLoad) {
   load.released = true;
   const { client, runId } = load;
   if (runId !== null) await releaseRunLock(client, runId).catch(() => {});
-  await client.query('select pg_advisory_unlock(hashtext($1))', [CDC_APPLY_LOCK]).catch(() => {});
+  await client.query('select pg_advisory_unlock_shared(hashtext($1))', [CDC_APPLY_LOCK]).catch(() => {});
   client.release();
 }
 

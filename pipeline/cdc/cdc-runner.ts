@@ -23,7 +23,7 @@ import { changeTopic, consumerGroup, deadLetterTopic } from './cdc-names.ts';
 /** Only one consumer applies a warehouse's changes at a time. */
 const CONSUMER_LOCK = 'techmarket.cdc.consumer';
 
-export interface CdcRunnerOptions extends CdcApplierOptions {
+export interface CdcRunnerOptions extends Omit<CdcApplierOptions, 'onApplied'> {
   /** Source tables (default SOURCE_TABLES); those whose mode is cdc are consumed. */
   tables?: readonly SourceTable[];
   maxBatchMessages?: number;
@@ -110,10 +110,32 @@ async function start(
 ): Promise<RunningConsumer> {
   const dlq = deadLetterTopic(deps.config);
   const topics = [...byTopic.keys()];
-  let loadStarted: number | undefined;
   const applier = createCdcApplier(
     { deps, deadLetter: (letters) => sendToDeadLetter(producer, dlq, letters) },
-    options,
+    {
+      ...options,
+      onApplied: (outcome) => {
+        cdcMetrics.batchSeconds.observe(outcome.elapsedMs / 1000);
+        cdcMetrics.batches.inc();
+        cdcMetrics.deadLetters.inc(outcome.deadLetters);
+        for (const [table, events] of Object.entries(outcome.tables))
+          cdcMetrics.events.inc({ table }, events);
+        for (const at of outcome.sourceTimesMs) {
+          cdcMetrics.lagSeconds.observe(Math.max(0, (outcome.committedAt - at) / 1000));
+        }
+        if (outcome.deadLetters > 0)
+          logger.warn(
+            { deadLetters: outcome.deadLetters, topic: dlq },
+            'undecodable changes sent to the dead-letter topic',
+          );
+        if (outcome.batches > 1)
+          logger.info(
+            { batches: outcome.batches, events: outcome.events, runId: outcome.runId },
+            'catch-up load applied',
+          );
+        options.onBatch?.(outcome);
+      },
+    },
   );
   return startDebeziumConsumer(kafka, {
     brokers: deps.config.KAFKA_BROKERS.split(','),
@@ -124,34 +146,7 @@ async function start(
     maxBatchMs: options.maxBatchMs,
     decode: (message) => decodeCdcMessage(byTopic, message),
     storedOffsets: () => readCdcOffsets(deps.warehouse, topics),
-    apply: async (batch) => {
-      loadStarted ??= performance.now();
-      const outcome = await applier.apply(batch).catch((error) => {
-        loadStarted = undefined;
-        throw error;
-      });
-      if (!outcome) return 'held';
-      cdcMetrics.batchSeconds.observe((performance.now() - loadStarted) / 1000);
-      loadStarted = undefined;
-      cdcMetrics.batches.inc();
-      cdcMetrics.deadLetters.inc(outcome.deadLetters);
-      for (const [table, events] of Object.entries(outcome.tables)) cdcMetrics.events.inc({ table }, events);
-      for (const at of outcome.sourceTimesMs) {
-        cdcMetrics.lagSeconds.observe(Math.max(0, (outcome.committedAt - at) / 1000));
-      }
-      if (outcome.deadLetters > 0)
-        logger.warn(
-          { deadLetters: outcome.deadLetters, topic: dlq },
-          'undecodable changes sent to the dead-letter topic',
-        );
-      if (outcome.batches > 1)
-        logger.info(
-          { batches: outcome.batches, events: outcome.events, runId: outcome.runId },
-          'catch-up load applied',
-        );
-      options.onBatch?.(outcome);
-      return 'applied';
-    },
+    apply: (batch) => applier.apply(batch),
     onApplyError: (error) => {
       cdcMetrics.applyErrors.inc();
       logger.error({ err: error }, 'cdc batch failed; retrying');

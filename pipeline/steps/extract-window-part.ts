@@ -136,7 +136,11 @@ const CLOCK_SKEW_ALLOWANCE_SECONDS = 300;
  * two parts hold it: only if the window reaches the time the run began (`runStartedMs`), less the
  * table's safety lag (commits that land late with an earlier updated_at) and the clock allowance.
  */
-export function windowMayChangeWhileRead(windowTo: string, runStartedMs: number, safetyLagSeconds: number): boolean {
+export function windowMayChangeWhileRead(
+  windowTo: string,
+  runStartedMs: number,
+  safetyLagSeconds: number,
+): boolean {
   const end = Date.parse(`${windowTo.replace(' ', 'T').slice(0, 23)}Z`);
   return !(end < runStartedMs - (safetyLagSeconds + CLOCK_SKEW_ALLOWANCE_SECONDS) * 1000);
 }
