@@ -1,5 +1,5 @@
 /**
- * `npm run bench:cdc [-- --scale 10] [--rate 1000] [--seconds 30]`: the CDC path on scratch databases.
+ * `npm run bench:cdc [-- --scale 10] [--rate 1000] [--seconds 30] [--max-load-events N]`: the CDC path on scratch databases.
  * 1. Catch-up: the big tables are switched to CDC before anything is loaded, so their new connectors
  *    snapshot them; timed separately are Debezium's snapshot into Kafka, a bare kafkajs read of the
  *    same messages, and the consumer applying them to the warehouse (events/s each): the slowest is
@@ -13,18 +13,29 @@ import { z } from 'zod';
 import { createKafka } from '../connectors/cdc/index.ts';
 import { seedDemoData } from '../demo/index.ts';
 import { createScratch } from '../ops/scratch/scratch-databases.ts';
-import { changeTopic, runCdcConsumer, switchTable } from '../pipeline/cdc/index.ts';
+import { changeTopic, DEFAULT_MAX_LOAD_EVENTS, runCdcConsumer, switchTable } from '../pipeline/cdc/index.ts';
 import { createPipelineDeps, runPipeline, SOURCE_TABLES, selectSourceTables } from '../pipeline/index.ts';
 import { dropCdcLeftovers } from '../tests/cdc/cdc-support.ts';
 import { SourceWriter } from '../tests/support/source-writer.ts';
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' } },
+  options: {
+    scale: { type: 'string' },
+    rate: { type: 'string' },
+    seconds: { type: 'string' },
+    'max-load-events': { type: 'string' },
+  },
   strict: true,
 });
 const scale = z.coerce.number().positive().max(100).default(1).parse(values.scale);
 const rate = z.coerce.number().int().min(10).max(20_000).default(1_000).parse(values.rate);
 const seconds = z.coerce.number().int().min(5).max(600).default(30).parse(values.seconds);
+const maxLoadEvents = z.coerce
+  .number()
+  .int()
+  .positive()
+  .default(DEFAULT_MAX_LOAD_EVENTS)
+  .parse(values['max-load-events']);
 
 const TABLES = SOURCE_TABLES.map((t) => ({ ...t, safetyLagSeconds: 0 }));
 const CDC = selectSourceTables(
@@ -124,6 +135,7 @@ try {
     tables: TABLES,
     maxBatchMessages: 100_000,
     maxBatchMs: 100,
+    maxLoadEvents,
     pollMs: 200,
     onBatch: (o) => {
       applied += o.events;

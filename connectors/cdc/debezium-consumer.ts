@@ -176,6 +176,8 @@ export async function startDebeziumConsumer<Decoded>(
     bufferDecodeMs = 0;
     holding = false;
     hint.clear();
+    // Stopping: the next start reads the stored offsets anyway.
+    if (stopping) return;
     const stored = await options.storedOffsets();
     for (const start of starts) {
       const key = `${start.topic}:${start.partition}`;

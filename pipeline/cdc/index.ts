@@ -4,6 +4,7 @@ export {
   type CdcApplierOptions,
   type CdcApplyOutcome,
   createCdcApplier,
+  DEFAULT_MAX_LOAD_EVENTS,
 } from './apply-batch.ts';
 export { cdcMetrics } from './cdc-metrics.ts';
 export {

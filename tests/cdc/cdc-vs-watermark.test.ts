@@ -113,19 +113,23 @@ describe('a warehouse built through CDC equals one built through watermarks', ()
       const outcome = await switchTable(cdc, table, 'cdc');
       expect(outcome.position).toMatchObject({ snapshot: 'initial' });
     }
-    // The snapshot is a backlog: held micro-batches, applied by fewer transforms than there are batches.
-    const loads: number[] = [];
+    // The snapshot is a backlog: micro-batches held in loads of at most 1,500 events, each committing
+    // while the next one takes batches.
+    const loads: { batches: number; events: number }[] = [];
     consumer = runCdcConsumer(cdc, stop.signal, {
       tables: TEST_TABLES,
       maxBatchMs: 200,
       pollMs: 300,
       maxBatchMessages: 500,
       holdWhileBacklog: 500,
-      onBatch: (outcome) => loads.push(outcome.batches),
+      maxLoadEvents: 1_500,
+      onBatch: ({ batches, events }) => loads.push({ batches, events }),
     });
     consumer.catch(() => {});
     await cdcCaughtUp();
-    expect(Math.max(...loads), `micro-batches per load: ${loads}`).toBeGreaterThan(1);
+    const described = JSON.stringify(loads);
+    expect(loads.length, described).toBeGreaterThan(2);
+    expect(Math.max(...loads.map((l) => l.batches)), described).toBeGreaterThan(1);
     // The small tables stay on watermarks in both warehouses. (Run once CDC has caught up: the run's
     // quality gate compares the facts with the sources.)
     await runPipeline(cdc, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
