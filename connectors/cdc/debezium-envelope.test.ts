@@ -4,6 +4,7 @@ import {
   decodeChange,
   microsToUtcText,
   UndecodableChangeError,
+  utcSecondsText,
 } from './debezium-envelope.ts';
 
 const SHAPE: CdcTableShape = {
@@ -59,6 +60,25 @@ describe('decodeChange', () => {
     expect(microsToUtcText(-1)).toBe('1969-12-31 23:59:59.999999');
     const asString = decodeChange(event({ ...ROW, updated_at: '1733380000123456' }), SHAPE);
     expect(asString.kind === 'upsert' && asString.updatedAt).toBe('2024-12-05 06:26:40.123456');
+  });
+
+  it('formats whole seconds by arithmetic exactly as Date does, over all of DATETIME and its edges', () => {
+    const first = Date.parse('1000-01-01T00:00:00Z') / 1000;
+    const last = Date.parse('9999-12-31T23:59:59Z') / 1000;
+    const viaDate = (s: number) => new Date(s * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    const edges = [first, last, 0, -1, 951_782_400, 951_868_799, 4_107_542_400, 4_107_628_799];
+    // A fixed walk across the range (no randomness: a failure must repeat), days and seconds apart.
+    const walk = Array.from(
+      { length: 20_000 },
+      (_, i) => first + Math.floor(((last - first) * i) / 19_999) - (i % 86_400),
+    );
+    for (const s of [...edges, ...walk].filter((x) => x >= first && x <= last)) {
+      expect(utcSecondsText(s), String(s)).toBe(viaDate(s));
+    }
+    expect(microsToUtcText(first * 1_000_000)).toBe('1000-01-01 00:00:00.000000');
+    // Past 2255 microseconds are beyond a safe number: the exact BigInt path.
+    expect(microsToUtcText(BigInt(last) * 1_000_000n + 999_999n)).toBe('9999-12-31 23:59:59.999999');
+    expect(microsToUtcText(Date.parse('2255-06-01T00:00:00Z') * 1000)).toBe('2255-06-01 00:00:00.000000');
   });
 
   it('names the column and the value that cannot be decoded', () => {
