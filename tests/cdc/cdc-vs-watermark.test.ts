@@ -113,23 +113,23 @@ describe('a warehouse built through CDC equals one built through watermarks', ()
       const outcome = await switchTable(cdc, table, 'cdc');
       expect(outcome.position).toMatchObject({ snapshot: 'initial' });
     }
-    // The snapshot is a backlog: micro-batches held in loads of at most 1,500 events, each committing
-    // while the next one takes batches.
+    // The snapshot is a backlog: each fetch of a topic a micro-batch (--max-batch 1), held while any
+    // message waits, in loads of at most 1,500 events, a full one committing while the next fills.
+    // (The consumer-fault suite stops at a held load; here the two warehouses must agree after it.)
     const loads: { batches: number; events: number }[] = [];
     consumer = runCdcConsumer(cdc, stop.signal, {
       tables: TEST_TABLES,
       maxBatchMs: 200,
       pollMs: 300,
-      maxBatchMessages: 500,
-      holdWhileBacklog: 500,
+      maxBatchMessages: 1,
+      holdWhileBacklog: 1,
       maxLoadEvents: 1_500,
       onBatch: ({ batches, events }) => loads.push({ batches, events }),
     });
     consumer.catch(() => {});
     await cdcCaughtUp();
-    const described = JSON.stringify(loads);
-    expect(loads.length, described).toBeGreaterThan(2);
-    expect(Math.max(...loads.map((l) => l.batches)), described).toBeGreaterThan(1);
+    // ~5,900 snapshot events, order_items alone 3,522 of them: more than one load whatever the order.
+    expect(loads.length, JSON.stringify(loads)).toBeGreaterThanOrEqual(2);
     // The small tables stay on watermarks in both warehouses. (Run once CDC has caught up: the run's
     // quality gate compares the facts with the sources.)
     await runPipeline(cdc, { tables: TEST_TABLES, kind: 'incremental', trigger: 'test' });
