@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_HOLD_WHILE_BACKLOG, DEFAULT_MAX_LOAD_EVENTS } from '../../pipeline/cdc/catch-up-defaults.ts';
 import { defineCommand, type FlagValues, listFlagSchema, valueFlag } from '../command.ts';
 
 /** DESIGN.md section 1: the CDC consumer's metrics are on 7101. */
@@ -27,13 +28,13 @@ const startFlags = {
   ),
   'hold-while-backlog': valueFlag(
     'N',
-    'catch-up: while at least N messages wait in Kafka after a micro-batch, it is staged and held, and one transform applies them all (default 10000; 0 applies every micro-batch on its own)',
-    z.coerce.number().int().min(0).max(100_000_000).default(10_000),
+    `catch-up: while at least N messages wait in Kafka after a micro-batch, it is staged and held, and one transform applies them all (default ${DEFAULT_HOLD_WHILE_BACKLOG}; 0 applies every micro-batch on its own)`,
+    z.coerce.number().int().min(0).max(100_000_000).default(DEFAULT_HOLD_WHILE_BACKLOG),
   ),
   'max-load-events': valueFlag(
     'N',
-    'catch-up: at most N events in one held load; a full load commits while the next one takes batches (default 1500000)',
-    z.coerce.number().int().min(1).max(100_000_000).default(1_500_000),
+    `catch-up: at most N events in one held load; a full load commits while the next one takes batches (default ${DEFAULT_MAX_LOAD_EVENTS})`,
+    z.coerce.number().int().min(1).max(100_000_000).default(DEFAULT_MAX_LOAD_EVENTS),
   ),
 };
 export type CdcStartFlags = FlagValues<typeof startFlags>;

@@ -172,13 +172,15 @@ export async function startDebeziumConsumer<Decoded>(
 
   /** Back to the stored offsets: what was buffered or held is read again from Kafka. */
   const replay = async () => {
+    // Stopping: the next start reads the stored offsets anyway.
+    const stored = stopping ? null : await options.storedOffsets();
+    // From here on without a pause: a fetch being decoded meanwhile went on filling the buffer and
+    // moving `next`, and what it took must go with the rest (its partitions come again after the seek).
     buffer = [];
     bufferDecodeMs = 0;
     holding = false;
     hint.clear();
-    // Stopping: the next start reads the stored offsets anyway.
-    if (stopping) return;
-    const stored = await options.storedOffsets();
+    if (!stored) return;
     for (const start of starts) {
       const key = `${start.topic}:${start.partition}`;
       const offset = stored.get(key) ?? BigInt(start.offset);

@@ -17,7 +17,6 @@ import {
   beginCdcRun,
   dropRunBatches,
   ensureBatch,
-  ensureMirror,
   finishRun,
   finishStep,
   holdRunLock,
@@ -35,6 +34,7 @@ import type { PipelineDeps } from '../deps.ts';
 import { qualifiedName, type SourceTable, stagingSpec } from '../source-tables.ts';
 import { transform } from '../steps/transform.ts';
 import { onCdcPath } from '../table-modes.ts';
+import { DEFAULT_HOLD_WHILE_BACKLOG, DEFAULT_MAX_LOAD_EVENTS } from './catch-up-defaults.ts';
 
 /** Held while a load is applied and while `cdc switch` changes a mode: a switch never splits a load. */
 export const CDC_APPLY_LOCK = 'techmarket.cdc.apply';
@@ -55,6 +55,8 @@ interface TableChanges {
   /** Newest source commit time (UTC text) for the lag: the row's cursor, or the binlog time of a delete. */
   lastSourceAt: string | null;
   binlog: Record<string, unknown> | null;
+  /** Source commit time (ms since the epoch) of each row, for lag statistics. */
+  sourceTimesMs: number[];
 }
 
 export interface CdcApplyOutcome {
@@ -93,10 +95,10 @@ export interface CdcApplyContext {
 export interface CdcApplierOptions {
   /**
    * A catch-up: while at least this many messages wait in Kafka after a batch, the batch is staged
-   * and held, and one transform applies many batches at once (default 10,000; 0 never holds). Each
+   * and held, and one transform applies many batches at once (0 never holds). Each
    * transform has fixed costs and rewrites the orders it touches, and a snapshot's orders, lines and
    * payments arrive in different batches: one load of the whole backlog writes each order once (and
-   * on an empty warehouse is a first load).
+   * on an empty warehouse is a first load). Default DEFAULT_HOLD_WHILE_BACKLOG.
    */
   holdWhileBacklog?: number;
   /**
@@ -108,17 +110,13 @@ export interface CdcApplierOptions {
   onApplied?(outcome: CdcApplyOutcome): void;
 }
 
-export const DEFAULT_MAX_LOAD_EVENTS = 1_500_000;
-
 /** A warehouse load spanning one or more micro-batches, holding its connection and locks. */
 interface OpenLoad {
   client: pg.PoolClient;
   runId: number | null;
   tables: Map<string, TableChanges>;
   offsets: Map<string, { topic: string; partition: number; nextOffset: bigint }>;
-  sourceTimesMs: number[];
   batches: number;
-  events: number;
   tombstones: number;
   deadLetters: number;
   ignored: number;
@@ -194,6 +192,7 @@ function sortInto(load: OpenLoad, messages: readonly DecodedMessage<CdcDecoded>[
         newest: null,
         lastSourceAt: null,
         binlog: null,
+        sourceTimesMs: [],
       };
       load.tables.set(name, entry);
     }
@@ -206,7 +205,7 @@ function sortInto(load: OpenLoad, messages: readonly DecodedMessage<CdcDecoded>[
     } else {
       entry.deletes.delete(change.key);
       entry.rows.push(change.fields);
-      load.sourceTimesMs.push(toMs(change.updatedAt));
+      entry.sourceTimesMs.push(toMs(change.updatedAt));
       entry.newest = later(entry.newest, { updatedAt: change.updatedAt, id: change.key });
       if (!entry.lastSourceAt || change.updatedAt > entry.lastSourceAt) entry.lastSourceAt = change.updatedAt;
     }
@@ -224,15 +223,13 @@ function sortInto(load: OpenLoad, messages: readonly DecodedMessage<CdcDecoded>[
  * `cdc switch` waits for it.
  */
 export function createCdcApplier(context: CdcApplyContext, options: CdcApplierOptions = {}) {
-  const holdWhileBacklog = options.holdWhileBacklog ?? 10_000;
+  const holdWhileBacklog = options.holdWhileBacklog ?? DEFAULT_HOLD_WHILE_BACKLOG;
   const maxLoadEvents = options.maxLoadEvents ?? DEFAULT_MAX_LOAD_EVENTS;
   const { deps } = context;
   /** The load taking batches. */
   let staging: OpenLoad | null = null;
   /** The load before it, committing on its own connection meanwhile (a catch-up's full load). */
   let committing: Promise<void> | null = null;
-  /** Mirrors this applier has made sure of (a load's first batch of a table needs its mirror). */
-  const mirrors = new Set<string>();
 
   const commit = async (load: OpenLoad) => {
     try {
@@ -256,12 +253,10 @@ export function createCdcApplier(context: CdcApplyContext, options: CdcApplierOp
         load.timings.decodeMs += batch.decodeMs + performance.now() - started;
         // Undecodable messages are in the dead-letter topic before the offsets past them are stored.
         await context.deadLetter(letters);
-        await stageBatch(deps, load, mirrors);
+        await stageBatch(deps, load);
         load.batches++;
-        load.events = 0;
-        for (const t of load.tables.values()) load.events += t.events;
         const catchingUp = holdWhileBacklog > 0 && batch.backlog >= holdWhileBacklog;
-        if (catchingUp && load.events < maxLoadEvents) {
+        if (catchingUp && eventsIn(load) < maxLoadEvents) {
           faultPause('cdc-load-held');
           return 'held';
         }
@@ -282,7 +277,6 @@ export function createCdcApplier(context: CdcApplyContext, options: CdcApplierOp
         const lost = staging ?? load;
         staging = null;
         committing = null;
-        mirrors.clear();
         if (lost) await abandonLoad(lost, error as Error);
         // Batches held before this one were only in the lost loads: Kafka must send them again.
         if (heldBefore) {
@@ -297,19 +291,11 @@ export function createCdcApplier(context: CdcApplyContext, options: CdcApplierOp
   };
 }
 
-/** Applies one micro-batch at once (no catch-up holding). */
-export async function applyCdcBatch(
-  context: CdcApplyContext,
-  batch: CdcBatch<CdcDecoded>,
-): Promise<CdcApplyOutcome> {
-  let outcome: CdcApplyOutcome | undefined;
-  await createCdcApplier(context, {
-    holdWhileBacklog: 0,
-    onApplied: (o) => {
-      outcome = o;
-    },
-  }).apply(batch);
-  return outcome!;
+/** Events of the tables the load applies (those found off the CDC path are no longer in it). */
+function eventsIn(load: OpenLoad): number {
+  let events = 0;
+  for (const changes of load.tables.values()) events += changes.events;
+  return events;
 }
 
 async function openLoad(deps: PipelineDeps): Promise<OpenLoad> {
@@ -326,9 +312,7 @@ async function openLoad(deps: PipelineDeps): Promise<OpenLoad> {
     runId: null,
     tables: new Map(),
     offsets: new Map(),
-    sourceTimesMs: [],
     batches: 0,
-    events: 0,
     tombstones: 0,
     deadLetters: 0,
     ignored: 0,
@@ -342,10 +326,9 @@ async function openLoad(deps: PipelineDeps): Promise<OpenLoad> {
  * COPYs the rows sorted into the load since the last call into the run's batch tables, in one
  * transaction (a failure stages none of them); tables not on the CDC path are dropped from the load.
  */
-async function stageBatch(deps: PipelineDeps, load: OpenLoad, mirrors: Set<string>) {
+async function stageBatch(deps: PipelineDeps, load: OpenLoad) {
   const { client } = load;
   const fresh = [...load.tables.values()].filter((c) => !c.prepared);
-  if (fresh.length === 0 && [...load.tables.values()].every((c) => c.rows.length === 0)) return;
   if (fresh.length > 0) {
     const onCdc = new Set(
       (
@@ -362,7 +345,8 @@ async function stageBatch(deps: PipelineDeps, load: OpenLoad, mirrors: Set<strin
       load.tables.delete(name);
     }
   }
-  if (load.tables.size === 0) return;
+  const pending = [...load.tables.values()].filter((c) => !c.prepared || c.rows.length > 0);
+  if (pending.length === 0) return;
   if (load.runId === null) {
     // The run row becomes visible with its liveness lock already held (session locks outlive the
     // commit): a watermark run that looks never sees it running without a live process.
@@ -374,14 +358,13 @@ async function stageBatch(deps: PipelineDeps, load: OpenLoad, mirrors: Set<strin
   }
   const runId = load.runId;
   const staging = performance.now();
-  const pending = [...load.tables.values()].filter((c) => !c.prepared || c.rows.length > 0);
   await inTransaction(client, async () => {
     for (const changes of pending) {
       const spec = stagingSpec(changes.table);
       if (!changes.prepared) {
+        // (Not the mirror: the transform's opening makes sure of every mirror, in its own transaction;
+        // made here too, it raced the previous load's transform creating it.)
         const name = qualifiedName(changes.table);
-        if (!mirrors.has(name)) await ensureMirror(client, deps.renderer, spec);
-        mirrors.add(name);
         await ensureBatch(client, deps.renderer, spec, runId, { firstLoad: false });
         await startStep(client, runId, 'extract', name, { mode: 'incremental' });
       }
@@ -506,7 +489,7 @@ async function commitLoad(deps: PipelineDeps, load: OpenLoad): Promise<CdcApplyO
     outcome.tables[name] = changes.events;
     outcome.events += changes.events;
   }
-  outcome.sourceTimesMs = load.sourceTimesMs;
+  outcome.sourceTimesMs = ([] as number[]).concat(...[...byTable.values()].map((c) => c.sourceTimesMs));
   return outcome;
 }
 

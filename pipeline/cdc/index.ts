@@ -1,11 +1,10 @@
 export {
-  applyCdcBatch,
   CDC_APPLY_LOCK,
   type CdcApplierOptions,
   type CdcApplyOutcome,
   createCdcApplier,
-  DEFAULT_MAX_LOAD_EVENTS,
 } from './apply-batch.ts';
+export { DEFAULT_HOLD_WHILE_BACKLOG, DEFAULT_MAX_LOAD_EVENTS } from './catch-up-defaults.ts';
 export { cdcMetrics } from './cdc-metrics.ts';
 export {
   changeTopic,

@@ -3,6 +3,7 @@ import {
   ensureBatch,
   ensureMirror,
   finishStep,
+  getRun,
   getStep,
   ident,
   readWatermark,
@@ -166,15 +167,12 @@ export async function recordWindowExtract(
   try {
     const watermark = (await readWatermark(client, name)) ?? null;
     const rows = parts.filter((p) => p.table === name).reduce((sum, p) => sum + p.rows, 0);
-    const { rows: run } = await client.query<{ started_ms: string }>(
-      `select (extract(epoch from started_at) * 1000)::bigint::text as started_ms from etl.runs where run_id = $1`,
-      [runId],
-    );
+    const run = await getRun(client, runId);
     const detail: ExtractStepDetail = {
       table: name,
       mode: 'incremental',
       rows,
-      resumed: windowMayChangeWhileRead(window.windowTo, Number(run[0]!.started_ms), table.safetyLagSeconds),
+      resumed: windowMayChangeWhileRead(window.windowTo, Date.parse(run!.started_at), table.safetyLagSeconds),
       watermarkBefore: watermark,
       watermarkAfter: watermark,
       since: window.windowFrom,
