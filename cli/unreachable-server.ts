@@ -1,5 +1,6 @@
 import { type Config, SOURCE_DATABASES, sourceUrl } from '../core/config.ts';
 import { InfraError } from '../core/errors.ts';
+import { ConnectionLostError } from '../pipeline/connection-lost.ts';
 
 /** Node's codes for a server that could not be reached at all (not one that answered with an error). */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
@@ -47,6 +48,9 @@ function systemError(error: unknown): (Error & { code: string }) | undefined {
  * point at one server (the five sources share one MariaDB): each is named.
  */
 export function explainUnreachable(error: unknown, cfg: Config): InfraError | undefined {
+  // Already explained by the run, which knows which database broke and that it had been reached; a
+  // new connection reset by the same fault leaves a "connect ECONNRESET host:port" in its chain.
+  if (error instanceof ConnectionLostError) return undefined;
   const cause = systemError(error);
   if (!cause) return undefined;
   const at = /(\S+):(\d+)\s*$/.exec(cause.message);
