@@ -13,7 +13,9 @@ describe('a server that cannot be reached, explained', () => {
 
   it('names the server and the setting that points at it', () => {
     const explained = explainUnreachable(new Error('run failed', { cause: refused() }), cfg);
-    expect(explained?.message).toMatch(/^the warehouse \(DWH_URL\) at 127\.0\.0\.1:\d+ cannot be reached: ECONNREFUSED$/);
+    expect(explained?.message).toMatch(
+      /^the warehouse \(DWH_URL\) at 127\.0\.0\.1:\d+ cannot be reached: ECONNREFUSED$/,
+    );
   });
 
   it('leaves a connection the run already explained as broken half-way to the run', () => {
