@@ -16,6 +16,7 @@ import { effectiveModes } from '../table-modes.ts';
 import { CDC_APPLY_LOCK } from './apply-batch.ts';
 import { changeTopic, heartbeatTopic } from './cdc-names.ts';
 import { describeConnector, registerConnector, warehouseHolds } from './connector-registry.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface SwitchOutcome {
   table: string;
@@ -26,15 +27,8 @@ export interface SwitchOutcome {
   position: Record<string, unknown>;
 }
 
-const CONNECTOR_READY_SECONDS = 180;
-
-async function waitFor(what: string, check: () => Promise<boolean>, seconds: number) {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new InfraError(`timed out after ${seconds}s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** How long a connector may go without starting, or its snapshot without writing a change event. */
+const CONNECTOR_STALL_SECONDS = 180;
 
 /**
  * Hands a table from one path to the other at a recorded position, so nothing is lost and nothing is
@@ -82,7 +76,7 @@ async function toCdc(
       if (report.error) throw new InfraError(`connector ${registered.connector} failed: ${report.error}`);
       return report.state === 'RUNNING' && report.tasks.includes('RUNNING');
     },
-    CONNECTOR_READY_SECONDS,
+    CONNECTOR_STALL_SECONDS,
   );
   const kafka = createKafka(cfg.KAFKA_BROKERS.split(','), 'techmarket-cdc-switch');
   const admin = kafka.admin();
@@ -90,7 +84,13 @@ async function toCdc(
   let offsets: { topic: string; partition: number; nextOffset: bigint }[];
   try {
     // A heartbeat is written once the connector streams the binlog: from then every commit reaches Kafka.
+    // A new table's snapshot comes first, as long as the table is big: waited for while it grows.
     const beat = heartbeatTopic(cfg, table);
+    const topic = changeTopic(cfg, table);
+    const eventsInTopic = async () => {
+      if (!(await admin.listTopics()).includes(topic)) return 0n;
+      return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + BigInt(p.high), 0n);
+    };
     await waitFor(
       `connector ${registered.connector} to stream the binlog`,
       async () => {
@@ -99,9 +99,12 @@ async function toCdc(
         if (!(await admin.listTopics()).includes(beat)) return false;
         return (await admin.fetchTopicOffsets(beat)).some((p) => BigInt(p.high) > 0n);
       },
-      CONNECTOR_READY_SECONDS,
+      CONNECTOR_STALL_SECONDS,
+      {
+        count: eventsInTopic,
+        say: (events) => say(`waiting for ${registered.connector} to stream: ${events} events in ${topic}`),
+      },
     );
-    const topic = changeTopic(cfg, table);
     const exists = (await admin.listTopics()).includes(topic);
     offsets = exists
       ? (await admin.fetchTopicOffsets(topic)).map((p) => ({
