@@ -17,7 +17,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { REPO_ROOT } from '../core/paths.ts';
 import { createScratch } from '../ops/scratch/scratch-databases.ts';
-import { createPipelineDeps, type PipelineDeps, runPipeline, SOURCE_TABLES } from '../pipeline/index.ts';
+import {
+  createPipelineDeps,
+  type PipelineDeps,
+  type PipelineProgress,
+  runPipeline,
+  SOURCE_TABLES,
+} from '../pipeline/index.ts';
 import type { BackfillOutcome } from '../workflows/backfill.ts';
 import { connectTemporal } from '../workflows/client.ts';
 import { startBackfill, startDailyPipeline } from '../workflows/start-workflows.ts';
@@ -56,10 +62,15 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 function phaseTimer() {
   const began = performance.now();
   const marks: [string, number][] = [['begin', began]];
+  let ended: number | undefined;
   return {
     progress: { phase: (name: string) => marks.push([name, performance.now()]), rows() {}, step() {} },
+    /** The run ended: the last phase ends here, not when the line is printed after other runs. */
+    stop: () => {
+      ended = performance.now();
+    },
     line: () => {
-      const ends = [...marks.slice(1).map(([, t]) => t), performance.now()];
+      const ends = [...marks.slice(1).map(([, t]) => t), ended ?? performance.now()];
       return marks.map(([name, t], i) => `${name} ${((ends[i]! - t) / 1000).toFixed(2)}s`).join(', ');
     },
   };
@@ -75,6 +86,20 @@ const fetchHistory = (handle: { fetchHistory(): Promise<{ events?: HistoryEvent[
   handle.fetchHistory();
 type HistoryEvent = Parameters<typeof workflowPhases>[0][number];
 
+/** One `etl backfill --local` over whole days, as the CLI runs it. */
+const localBackfill = (deps: PipelineDeps, from: string, to: string, progress: PipelineProgress) =>
+  runPipeline(
+    deps,
+    {
+      tables: SOURCE_TABLES,
+      kind: 'backfill',
+      trigger: 'bench',
+      windowFrom: `${from} 00:00:00.000000`,
+      windowTo: `${to} 23:59:59.999999`,
+    },
+    progress,
+  );
+
 /**
  * `--halves`: the window as two --local backfill runs, the second beginning when the first's transform
  * does, so its reads overlap that load (the two loads still take the load lock in turn). What a
@@ -86,17 +111,11 @@ async function backfillInOverlappedHalves(from: string, to: string): Promise<num
   const firstHalfEnd = day(first + (Math.ceil(days / 2) - 1) * 86_400_000);
   const secondHalfStart = day(first + Math.ceil(days / 2) * 86_400_000);
   const backfillRun = (deps: PipelineDeps, a: string, b: string, onTransform = () => {}) =>
-    runPipeline(
-      deps,
-      {
-        tables: SOURCE_TABLES,
-        kind: 'backfill',
-        trigger: 'bench',
-        windowFrom: `${a} 00:00:00.000000`,
-        windowTo: `${b} 23:59:59.999999`,
-      },
-      { phase: (name) => name === 'transform' && onTransform(), rows() {}, step() {} },
-    );
+    localBackfill(deps, a, b, {
+      phase: (name) => name === 'transform' && onTransform(),
+      rows() {},
+      step() {},
+    });
   const started = performance.now();
   let second: Promise<unknown> = Promise.resolve();
   await backfillRun(halvesDeps[0]!, from, firstHalfEnd, () => {
@@ -167,17 +186,8 @@ for (const scale of scales) {
           process.stderr.write(`${days}-day backfill --local (round ${round})…\n`);
           timer = phaseTimer();
           const started = performance.now();
-          await runPipeline(
-            deps,
-            {
-              tables: SOURCE_TABLES,
-              kind: 'backfill',
-              trigger: 'bench',
-              windowFrom: `${from} 00:00:00.000000`,
-              windowTo: `${to} 23:59:59.999999`,
-            },
-            timer.progress,
-          );
+          await localBackfill(deps, from, to, timer.progress);
+          timer.stop();
           local.push((performance.now() - started) / 1000);
         };
         await inTurn(round, viaTemporal, viaLocal);
@@ -231,6 +241,7 @@ for (const scale of scales) {
           { tables: SOURCE_TABLES, kind: 'incremental', trigger: 'bench' },
           timer.progress,
         );
+        timer.stop();
         runLocal.push((performance.now() - started) / 1000);
       };
       await inTurn(round, viaTemporal, viaLocal);
