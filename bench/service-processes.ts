@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../core/paths.ts';
@@ -32,11 +32,14 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
       for (const [name, child] of named) used[name] = processCpuMs(child.pid);
       return used;
     },
-    /** Starts `services/<name>/server.ts` (from `root`, default this checkout; on `port`, default a free one) and waits for /health. */
+    /**
+     * Starts `services/<name>/server.ts` (from `root`, default this checkout; on `port`, default a free
+     * one) and waits for /health. `label` names it in cpuMs() when one service runs several times.
+     */
     async start(
       name: string,
       env: Record<string, string>,
-      options: { root?: string; port?: number } = {},
+      options: { root?: string; port?: number; label?: string } = {},
     ): Promise<string> {
       const root = options.root ?? REPO_ROOT;
       const port = options.port ?? (await freePort());
@@ -52,7 +55,7 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
         },
       );
       children.push(child);
-      named.set(name, child);
+      named.set(options.label ?? name, child);
       const url = `http://127.0.0.1:${port}`;
       const up = await waitFor(async () => {
         try {
@@ -75,7 +78,7 @@ export function serviceProcesses(home: string, commonEnv: Record<string, string>
 }
 
 /** utime + stime of a Linux process in ms (fields 14 and 15 of /proc/<pid>/stat, in 10 ms ticks). */
-function processCpuMs(pid: number | undefined): number {
+export function processCpuMs(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -84,6 +87,19 @@ function processCpuMs(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** The pid of the running process whose command name (/proc/<pid>/comm) is `comm`, if any. */
+export function pidOf(comm: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /** Nearest-rank percentile of sorted values (ms). */

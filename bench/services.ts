@@ -24,7 +24,7 @@ import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { down as dropListingIndexes } from '../services/catalog/migrations/002_add_products_listing_indexes.ts';
 import { openDatabase } from '../services/shared/index.ts';
 import { startPrivateNginx } from '../tests/services/private-nginx.ts';
-import { freePort, loadAverage, serviceProcesses } from './service-processes.ts';
+import { freePort, loadAverage, pidOf, processCpuMs, serviceProcesses } from './service-processes.ts';
 
 const argsSchema = z.object({
   seconds: z.coerce.number().int().min(2).max(120).default(10),
@@ -66,6 +66,10 @@ interface Figure {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** Requests completed, for a cost per request. */
+  requests: number;
+  /** CPU ms per request of each process on the path, the load generator included (the gateway side). */
+  cpuMsPerRequest?: Record<string, number>;
 }
 
 async function measure(
@@ -92,6 +96,7 @@ async function measure(
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    requests: result.requests.total,
   };
 }
 
@@ -126,6 +131,35 @@ const median = (values: number[]) => {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 };
 
+/**
+ * CPU spent from now by the processes on the gateway's listing path: the gateway, the catalog,
+ * MariaDB (shared, idle otherwise) and this process, which runs autocannon. Per request it says what
+ * a rate costs the two cores, which latencies on a shared machine do not.
+ */
+function cpuCost() {
+  const mariadb = pidOf('mariadbd');
+  const before: Record<string, number> = { ...processes.cpuMs(), mariadb: processCpuMs(mariadb) };
+  const self = process.cpuUsage();
+  return {
+    perRequest(requests: number): Record<string, number> {
+      const after: Record<string, number> = { ...processes.cpuMs(), mariadb: processCpuMs(mariadb) };
+      const used = process.cpuUsage(self);
+      const per = (ms: number) => Math.round((ms / requests) * 1000) / 1000;
+      return {
+        gateway: per(after.gateway! - before.gateway!),
+        catalog: per(after.catalog! - before.catalog!),
+        mariadb: per(after.mariadb! - before.mariadb!),
+        'load generator': per((used.user + used.system) / 1000),
+      };
+    },
+  };
+}
+
+function medianCosts(measured: readonly Figure[]): Record<string, number> {
+  const names = Object.keys(measured[0]!.cpuMsPerRequest!);
+  return Object.fromEntries(names.map((n) => [n, median(measured.map((f) => f.cpuMsPerRequest![n]!))]));
+}
+
 const scratch = await createScratch();
 const referenceScratch = await createScratch();
 const common = {
@@ -158,29 +192,29 @@ try {
   });
   await dropListingIndexes(referenceCatalogDb);
   await referenceCatalogDb.destroy();
-  const referenceCatalogUrl = await processes.start('catalog', {
-    CATALOG_DB_URL: sourceUrl(referenceScratch.config, 'catalog'),
-    AUTH_JWKS_URL: jwks,
-  });
-  const referenceGatewayUrl = await processes.start('gateway', {
-    AUTH_URL: authUrl,
-    CATALOG_URL: referenceCatalogUrl,
-    AUTH_JWKS_URL: jwks,
-  });
+  const referenceCatalogUrl = await processes.start(
+    'catalog',
+    { CATALOG_DB_URL: sourceUrl(referenceScratch.config, 'catalog'), AUTH_JWKS_URL: jwks },
+    { label: 'catalog, reference' },
+  );
+  const referenceGatewayUrl = await processes.start(
+    'gateway',
+    { AUTH_URL: authUrl, CATALOG_URL: referenceCatalogUrl, AUTH_JWKS_URL: jwks },
+    { label: 'gateway, reference' },
+  );
   // What the proxy hop costs (catalog straight), and what logging every request costs (at info, as
   // services run by default, with the log store off as here: stdout only).
   const infoLogging = { LOG_LEVEL: 'info' };
-  const loggingCatalogUrl = await processes.start('catalog', {
-    ...infoLogging,
-    CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'),
-    AUTH_JWKS_URL: jwks,
-  });
-  const loggingGatewayUrl = await processes.start('gateway', {
-    ...infoLogging,
-    AUTH_URL: authUrl,
-    CATALOG_URL: loggingCatalogUrl,
-    AUTH_JWKS_URL: jwks,
-  });
+  const loggingCatalogUrl = await processes.start(
+    'catalog',
+    { ...infoLogging, CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'), AUTH_JWKS_URL: jwks },
+    { label: 'catalog, logging' },
+  );
+  const loggingGatewayUrl = await processes.start(
+    'gateway',
+    { ...infoLogging, AUTH_URL: authUrl, CATALOG_URL: loggingCatalogUrl, AUTH_JWKS_URL: jwks },
+    { label: 'gateway, logging' },
+  );
   const nginx = await startPrivateNginx(gatewayUrl, join(home, 'nginx'));
   stopNginx = nginx.stop;
   const nginxUrl = `https://127.0.0.1:${nginx.httpsPort}`;
@@ -217,11 +251,11 @@ try {
     }
   }, 30);
   if (!trivialUp) throw new Error('bench/trivial-upstream.ts did not start');
-  const trivialGatewayUrl = await processes.start('gateway', {
-    AUTH_URL: authUrl,
-    CATALOG_URL: trivialUrl,
-    AUTH_JWKS_URL: jwks,
-  });
+  const trivialGatewayUrl = await processes.start(
+    'gateway',
+    { AUTH_URL: authUrl, CATALOG_URL: trivialUrl, AUTH_JWKS_URL: jwks },
+    { label: 'gateway, trivial upstream' },
+  );
   const trivialNginx = await startPrivateNginx(trivialUrl, join(home, 'nginx-trivial'));
   stopTrivialNginx = trivialNginx.stop;
   const trivialNginxUrl = `https://127.0.0.1:${trivialNginx.httpsPort}`;
@@ -241,7 +275,9 @@ try {
   const rounds = new Map<string, Figure[]>();
   for (let round = 0; round < args.rounds; round++) {
     for (const [via, base, path] of sides) {
+      const cost = via === 'gateway' ? cpuCost() : undefined;
       const figure = await measure('catalog listing', via, `${base}${path}`, args['listing-rate']);
+      if (cost) figure.cpuMsPerRequest = cost.perRequest(figure.requests);
       rounds.set(via, [...(rounds.get(via) ?? []), figure]);
     }
   }
@@ -255,6 +291,8 @@ try {
       p99Ms: median(measured.map((f) => f.p99Ms)),
       non2xx: measured.reduce((n, f) => n + f.non2xx, 0),
       errors: measured.reduce((n, f) => n + f.errors, 0),
+      requests: measured.reduce((n, f) => n + f.requests, 0),
+      ...(measured[0]?.cpuMsPerRequest ? { cpuMsPerRequest: medianCosts(measured) } : {}),
     });
   }
   for (const [via, base] of [
@@ -275,7 +313,20 @@ try {
             `${f.what.padEnd(16)} via ${f.via.padEnd(40)} target ${String(f.targetRate).padStart(5)}/s  achieved ${String(f.achievedRate).padStart(5)}/s  p50 ${String(f.p50Ms).padStart(4)} ms  p99 ${String(f.p99Ms).padStart(5)} ms  non-2xx ${f.non2xx}  errors ${f.errors}`,
         )
         .join('\n') +
-      '\n',
+      '\n' +
+      figures
+        .filter((f) => f.cpuMsPerRequest)
+        .map(
+          (f) =>
+            `CPU ms per listing request via ${f.via} (medians): ${Object.entries(f.cpuMsPerRequest!)
+              .map(([name, ms]) => `${name} ${ms}`)
+              .join(', ')}; sum ${Object.values(f.cpuMsPerRequest!)
+              .reduce((a, b) => a + b, 0)
+              .toFixed(
+                3,
+              )} ms, ${((Object.values(f.cpuMsPerRequest!).reduce((a, b) => a + b, 0) * f.achievedRate) / 1000).toFixed(2)} cores at the achieved rate\n`,
+        )
+        .join(''),
   );
 } finally {
   await stopNginx?.();
