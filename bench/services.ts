@@ -68,6 +68,8 @@ interface Figure {
   errors: number;
   /** Requests completed, for a cost per request. */
   requests: number;
+  /** Answers that were not 2xx, by status code (a load shedder's 503, a rate limit's 429, …). */
+  non2xxByStatus: Record<string, number>;
   /** CPU ms per request of each process on the path, the load generator included (the gateway side). */
   cpuMsPerRequest?: Record<string, number>;
 }
@@ -97,6 +99,11 @@ async function measure(
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     requests: result.requests.total,
+    non2xxByStatus: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {})
+        .filter(([status]) => !status.startsWith('2'))
+        .map(([status, stats]) => [status, stats.count ?? 0]),
+    ),
   };
 }
 
@@ -153,6 +160,14 @@ function cpuCost() {
       };
     },
   };
+}
+
+function sumByStatus(measured: readonly Figure[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const f of measured) {
+    for (const [status, n] of Object.entries(f.non2xxByStatus)) sum[status] = (sum[status] ?? 0) + n;
+  }
+  return sum;
 }
 
 function medianCosts(measured: readonly Figure[]): Record<string, number> {
@@ -292,6 +307,7 @@ try {
       non2xx: measured.reduce((n, f) => n + f.non2xx, 0),
       errors: measured.reduce((n, f) => n + f.errors, 0),
       requests: measured.reduce((n, f) => n + f.requests, 0),
+      non2xxByStatus: sumByStatus(measured),
       ...(measured[0]?.cpuMsPerRequest ? { cpuMsPerRequest: medianCosts(measured) } : {}),
     });
   }
@@ -310,7 +326,13 @@ try {
       figures
         .map(
           (f) =>
-            `${f.what.padEnd(16)} via ${f.via.padEnd(40)} target ${String(f.targetRate).padStart(5)}/s  achieved ${String(f.achievedRate).padStart(5)}/s  p50 ${String(f.p50Ms).padStart(4)} ms  p99 ${String(f.p99Ms).padStart(5)} ms  non-2xx ${f.non2xx}  errors ${f.errors}`,
+            `${f.what.padEnd(16)} via ${f.via.padEnd(40)} target ${String(f.targetRate).padStart(5)}/s  achieved ${String(f.achievedRate).padStart(5)}/s  p50 ${String(f.p50Ms).padStart(4)} ms  p99 ${String(f.p99Ms).padStart(5)} ms  non-2xx ${f.non2xx}${
+              f.non2xx > 0
+                ? ` (${Object.entries(f.non2xxByStatus)
+                    .map(([status, n]) => `${n}×${status}`)
+                    .join(', ')})`
+                : ''
+            }  errors ${f.errors}`,
         )
         .join('\n') +
       '\n' +
