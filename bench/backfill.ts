@@ -105,7 +105,11 @@ const localBackfill = (deps: PipelineDeps, from: string, to: string, progress: P
  * does, so its reads overlap that load (the two loads still take the load lock in turn). What a
  * pipelined orchestration (extract group 2 while group 1 loads) would gain on this machine.
  */
-async function backfillInOverlappedHalves(from: string, to: string): Promise<number> {
+async function backfillInOverlappedHalves(
+  [firstDeps, secondDeps]: readonly [PipelineDeps, PipelineDeps],
+  from: string,
+  to: string,
+): Promise<number> {
   const first = Date.parse(`${from}T00:00:00Z`);
   const days = (Date.parse(`${to}T00:00:00Z`) - first) / 86_400_000 + 1;
   const firstHalfEnd = day(first + (Math.ceil(days / 2) - 1) * 86_400_000);
@@ -118,19 +122,22 @@ async function backfillInOverlappedHalves(from: string, to: string): Promise<num
     });
   const started = performance.now();
   let second: Promise<unknown> = Promise.resolve();
-  await backfillRun(halvesDeps[0]!, from, firstHalfEnd, () => {
-    second = backfillRun(halvesDeps[1]!, secondHalfStart, to);
-  });
-  await second;
+  try {
+    await backfillRun(firstDeps, from, firstHalfEnd, () => {
+      second = backfillRun(secondDeps, secondHalfStart, to);
+    });
+  } finally {
+    await second; // started or not, it is not left running (or failing) unawaited
+  }
   return (performance.now() - started) / 1000;
 }
-let halvesDeps: PipelineDeps[] = [];
 
 for (const scale of scales) {
   process.stderr.write(`\n== scale ${scale}: seeding scratch databases, then a first full load\n`);
   const scratch = await createScratch();
   const deps = createPipelineDeps(scratch.config);
-  halvesDeps = values.halves ? [deps, createPipelineDeps(scratch.config)] : [];
+  // --halves: the second half runs on pools of its own, beside the first's.
+  const halvesDeps = values.halves ? ([deps, createPipelineDeps(scratch.config)] as const) : undefined;
   const connection = await NativeConnection.connect({ address: scratch.config.TEMPORAL_ADDRESS });
   const taskQueue = `bench-backfill-${process.pid}-${scale}`;
   const worker = await createEtlWorker({
@@ -191,9 +198,9 @@ for (const scale of scales) {
           local.push((performance.now() - started) / 1000);
         };
         await inTurn(round, viaTemporal, viaLocal);
-        if (values.halves) {
+        if (halvesDeps) {
           process.stderr.write(`${days}-day backfill --local as two halves, overlapped (round ${round})…\n`);
-          halves.push(await backfillInOverlappedHalves(from, to));
+          halves.push(await backfillInOverlappedHalves(halvesDeps, from, to));
         }
         if (round === rounds && history) {
           const phases = workflowPhases(history.events ?? []);
@@ -273,7 +280,7 @@ for (const scale of scales) {
     await temporal.close();
     await connection.close();
     await deps.close();
-    await halvesDeps[1]?.close();
+    await halvesDeps?.[1].close();
     await scratch.drop();
   }
 }

@@ -4,7 +4,7 @@
  * COPY text, against `JSON.parse` of the same bytes alone (the floor). Medians of interleaved rounds.
  */
 
-import { utcSecondsText } from '../connectors/cdc/debezium-envelope.ts';
+import { utcSecondsText, utcSecondsTextViaDate } from '../connectors/cdc/debezium-envelope.ts';
 import { decodeChange } from '../connectors/cdc/index.ts';
 import { selectSourceTables } from '../pipeline/index.ts';
 
@@ -59,8 +59,7 @@ for (let round = 0; round < ROUNDS; round++) {
   decode.push(microsPerEvent(() => decodeChange(message, table!)));
   viaDate.push(
     microsPerEvent(() => {
-      new Date(second * 1000).toISOString().slice(0, 19).replace('T', ' ');
-      return new Date((second + 1) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+      return utcSecondsTextViaDate(second) + utcSecondsTextViaDate(second + 1);
     }),
   );
   viaArithmetic.push(microsPerEvent(() => utcSecondsText(second) + utcSecondsText(second + 1)));

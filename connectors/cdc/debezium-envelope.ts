@@ -144,7 +144,7 @@ export function microsToUtcText(micros: bigint | number): string {
     const whole =
       seconds >= FIRST_DATETIME_SECOND && seconds <= LAST_DATETIME_SECOND
         ? utcSecondsText(seconds)
-        : new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+        : utcSecondsTextViaDate(seconds);
     return `${whole}.${String(fraction).padStart(6, '0')}`;
   }
   return microsToUtcTextExactly(BigInt(micros));
@@ -185,6 +185,11 @@ export function utcSecondsText(seconds: number): string {
   return `${year}-${pad2(month)}-${pad2(day)} ${pad2(hours)}:${pad2(minutes)}:${pad2(secs)}`;
 }
 
+/** The same text through Date, for seconds outside DATETIME's range (and as the benchmark's baseline). */
+export function utcSecondsTextViaDate(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 function microsToUtcTextExactly(micros: bigint): string {
   const MICROS_PER_SECOND = 1_000_000n;
   let seconds = micros / MICROS_PER_SECOND;
@@ -193,7 +198,7 @@ function microsToUtcTextExactly(micros: bigint): string {
     fraction += MICROS_PER_SECOND;
     seconds -= 1n;
   }
-  const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const whole = utcSecondsTextViaDate(Number(seconds));
   return `${whole}.${fraction.toString().padStart(6, '0')}`;
 }
 

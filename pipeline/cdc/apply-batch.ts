@@ -489,7 +489,7 @@ async function commitLoad(deps: PipelineDeps, load: OpenLoad): Promise<CdcApplyO
     outcome.tables[name] = changes.events;
     outcome.events += changes.events;
   }
-  outcome.sourceTimesMs = ([] as number[]).concat(...[...byTable.values()].map((c) => c.sourceTimesMs));
+  outcome.sourceTimesMs = [...byTable.values()].flatMap((c) => c.sourceTimesMs);
   return outcome;
 }
 

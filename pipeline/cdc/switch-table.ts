@@ -16,7 +16,7 @@ import { effectiveModes } from '../table-modes.ts';
 import { CDC_APPLY_LOCK } from './apply-batch.ts';
 import { changeTopic, heartbeatTopic } from './cdc-names.ts';
 import { describeConnector, registerConnector, warehouseHolds } from './connector-registry.ts';
-import { waitFor } from './wait-for.ts';
+import { waitForConnector } from './wait-for-connector.ts';
 
 export interface SwitchOutcome {
   table: string;
@@ -69,7 +69,7 @@ async function toCdc(
   say(
     `connector ${registered.connector} ${registered.created ? 'registered' : 'kept'} (snapshot.mode ${registered.snapshot})`,
   );
-  await waitFor(
+  await waitForConnector(
     `connector ${registered.connector} to run`,
     async () => {
       const report = await describeConnector(cfg, table);
@@ -91,7 +91,7 @@ async function toCdc(
       if (!(await admin.listTopics()).includes(topic)) return 0n;
       return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + BigInt(p.high), 0n);
     };
-    await waitFor(
+    await waitForConnector(
       `connector ${registered.connector} to stream the binlog`,
       async () => {
         const report = await describeConnector(cfg, table);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from './wait-for.ts';
+import { waitForConnector } from './wait-for-connector.ts';
 
 describe('waiting for a connector', () => {
   it('waits past the stall limit for as long as the work moves', async () => {
     let polls = 0;
     const started = Date.now();
-    await waitFor('the snapshot', async () => ++polls > 6, 0.3, {
+    await waitForConnector('the snapshot', async () => ++polls > 6, 0.3, {
       count: async () => BigInt(polls),
       say() {},
     });
@@ -14,12 +14,15 @@ describe('waiting for a connector', () => {
   });
 
   it('gives up after the limit without progress, saying so', async () => {
-    const waiting = waitFor('the snapshot', async () => false, 0.3, { count: async () => 5n, say() {} });
+    const waiting = waitForConnector('the snapshot', async () => false, 0.3, {
+      count: async () => 5n,
+      say() {},
+    });
     await expect(waiting).rejects.toThrow('timed out waiting for the snapshot: no progress for 0.3s');
   });
 
   it('gives up after the limit when nothing reports progress', async () => {
-    await expect(waitFor('the connector to run', async () => false, 0.2)).rejects.toThrow(
+    await expect(waitForConnector('the connector to run', async () => false, 0.2)).rejects.toThrow(
       'timed out waiting for the connector to run: not after 0.2s',
     );
   });

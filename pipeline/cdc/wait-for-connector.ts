@@ -9,7 +9,7 @@ const POLL_MS = 250;
  * returns a count that grows while the awaited work advances, such as a snapshot's events in Kafka,
  * so a big table's snapshot is waited for as long as it keeps moving and a stuck one is not.
  */
-export async function waitFor(
+export async function waitForConnector(
   what: string,
   check: () => Promise<boolean>,
   seconds: number,
