@@ -1,18 +1,22 @@
 /**
- * `npm run bench:services [-- --seconds 10 --listing-rate 1000 --login-rates 10,20,40 --rounds 5]`:
+ * `npm run bench:services [-- --seconds 10 --listing-rate 1000 --login-rates 10,20,40 --rounds 5
+ * --only "gateway,nginx (TLS)"]`:
  * auth, catalog and the gateway as separate processes on scratch databases, a private nginx in front
- * (the same template as the infra part), then autocannon at fixed rates: the catalog listing and
- * login, each through the gateway and through nginx (TLS), printing achieved req/s, p50 and p99.
- * The listing runs in interleaved rounds (medians side by side) against: a reference catalog and
+ * (the same template as the infra part), then a constant arrival rate (vegeta, bench/constant-rate.ts):
+ * the catalog listing and login, each through the gateway and through nginx (TLS, HTTP/2), printing
+ * achieved req/s, p50 and p99.
+ * The listing (the first page of 20 categories in 5 orders, in turn) runs in interleaved rounds
+ * (medians side by side) against: the same without the catalog's listing cache, a reference catalog and
  * gateway on a copy of the data without the listing indexes (catalog migration 002), the catalog
  * straight (the proxy hop's cost), a catalog and gateway logging every request at info, and each hop
- * alone: an upstream answering the same body at once, the gateway in front of it, nginx in front of it.
- * Nothing touches the demo databases or the shared nginx.
+ * alone: an upstream answering the same body at once, the gateway in front of it, nginx in front of it;
+ * and the gateway and the upstream alone under autocannon's per-second bursts. Nothing touches the demo databases or the shared nginx.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createPool } from 'mysql2/promise';
@@ -22,8 +26,10 @@ import { REPO_ROOT } from '../core/paths.ts';
 import { waitFor } from '../ops/infra/net.ts';
 import { createScratch } from '../ops/scratch/scratch-databases.ts';
 import { down as dropListingIndexes } from '../services/catalog/migrations/002_add_products_listing_indexes.ts';
+import { PRODUCT_SORTS } from '../services/catalog/schemas/catalog.ts';
 import { openDatabase } from '../services/shared/index.ts';
 import { startPrivateNginx } from '../tests/services/private-nginx.ts';
+import { attackAtConstantRate } from './constant-rate.ts';
 import { freePort, loadAverage, pidOf, processCpuMs, serviceProcesses } from './service-processes.ts';
 
 const argsSchema = z.object({
@@ -36,6 +42,11 @@ const argsSchema = z.object({
     .pipe(z.array(z.number().int().positive()).min(1)),
   products: z.coerce.number().int().min(100).max(100_000).default(5000),
   rounds: z.coerce.number().int().min(1).max(20).default(5),
+  /** Only the listing sides whose name is one of these (comma-separated), e.g. for a CPU profile. */
+  only: z
+    .string()
+    .optional()
+    .transform((t) => (t === undefined ? undefined : t.split(',').map((name) => name.trim()))),
 });
 const { values } = parseArgs({
   options: {
@@ -44,6 +55,7 @@ const { values } = parseArgs({
     'login-rates': { type: 'string' },
     products: { type: 'string' },
     rounds: { type: 'string' },
+    only: { type: 'string' },
   },
   strict: true,
 });
@@ -55,6 +67,7 @@ if (!parsedArgs.success) {
 }
 const args = parsedArgs.data;
 
+const SETTLE_MS = 2000;
 const home = mkdtempSync(join(tmpdir(), 'techmarket-bench-services-'));
 
 interface Figure {
@@ -72,23 +85,57 @@ interface Figure {
   non2xxByStatus: Record<string, number>;
   /** CPU ms per request of each process on the path, the load generator included (the gateway side). */
   cpuMsPerRequest?: Record<string, number>;
+  /** CPU ms the load generator used for this measurement. */
+  generatorCpuMs: number;
 }
 
+type Generator = 'vegeta' | 'autocannon';
+
+/** `paths` of `base` in turn, `rate` a second, by `generator`. */
 async function measure(
   what: string,
   via: string,
-  url: string,
+  base: string,
+  paths: readonly string[],
   rate: number,
   request: { method?: 'GET' | 'POST'; body?: string } = {},
+  generator: Generator = 'vegeta',
 ): Promise<Figure> {
+  if (generator === 'vegeta') {
+    const result = await attackAtConstantRate(
+      paths.map((path) => ({ url: `${base}${path}`, ...request })),
+      rate,
+      args.seconds,
+      home,
+    );
+    const non2xx = Object.values(result.non2xxByStatus).reduce((a, b) => a + b, 0);
+    return {
+      what,
+      via,
+      targetRate: rate,
+      achievedRate: result.achievedRate,
+      p50Ms: result.p50Ms,
+      p99Ms: result.p99Ms,
+      non2xx,
+      errors: result.non2xxByStatus['0'] ?? 0,
+      requests: result.requests,
+      non2xxByStatus: result.non2xxByStatus,
+      generatorCpuMs: result.generatorCpuMs,
+    };
+  }
+  const self = process.cpuUsage();
   const result = await autocannon({
-    url,
-    method: request.method ?? 'GET',
-    ...(request.body ? { body: request.body, headers: { 'content-type': 'application/json' } } : {}),
+    url: base,
+    requests: paths.map((path) => ({
+      path,
+      method: request.method ?? 'GET',
+      ...(request.body ? { body: request.body, headers: { 'content-type': 'application/json' } } : {}),
+    })),
     overallRate: rate,
     connections: Math.min(64, Math.max(4, Math.ceil(rate / 20))),
     duration: args.seconds,
   });
+  const used = process.cpuUsage(self);
   return {
     what,
     via,
@@ -104,6 +151,7 @@ async function measure(
         .filter(([status]) => !status.startsWith('2'))
         .map(([status, stats]) => [status, stats.count ?? 0]),
     ),
+    generatorCpuMs: (used.user + used.system) / 1000,
   };
 }
 
@@ -139,24 +187,22 @@ const median = (values: number[]) => {
 };
 
 /**
- * CPU spent from now by the processes on the gateway's listing path: the gateway, the catalog,
- * MariaDB (shared, idle otherwise) and this process, which runs autocannon. Per request it says what
- * a rate costs the two cores, which latencies on a shared machine do not.
+ * CPU spent from now by the processes on the gateway's listing path: the gateway, the catalog and
+ * MariaDB (shared, idle otherwise); the load generator's own time comes with its figure. Per request
+ * it says what a rate costs the two cores, which latencies on a shared machine do not.
  */
-function cpuCost() {
+function cpuCost(suffix: string) {
   const mariadb = pidOf('mariadbd');
   const before: Record<string, number> = { ...processes.cpuMs(), mariadb: processCpuMs(mariadb) };
-  const self = process.cpuUsage();
   return {
-    perRequest(requests: number): Record<string, number> {
+    perRequest(figure: Figure): Record<string, number> {
       const after: Record<string, number> = { ...processes.cpuMs(), mariadb: processCpuMs(mariadb) };
-      const used = process.cpuUsage(self);
-      const per = (ms: number) => Math.round((ms / requests) * 1000) / 1000;
+      const per = (ms: number) => Math.round((ms / figure.requests) * 1000) / 1000;
       return {
-        gateway: per(after.gateway! - before.gateway!),
-        catalog: per(after.catalog! - before.catalog!),
+        gateway: per(after[`gateway${suffix}`]! - before[`gateway${suffix}`]!),
+        catalog: per(after[`catalog${suffix}`]! - before[`catalog${suffix}`]!),
         mariadb: per(after.mariadb! - before.mariadb!),
-        'load generator': per((used.user + used.system) / 1000),
+        'load generator': per(figure.generatorCpuMs),
       };
     },
   };
@@ -186,6 +232,7 @@ const common = {
   LOG_STORE_URL: 'off',
 };
 const processes = serviceProcesses(home, common);
+const NO_LISTING_CACHE = { CATALOG_LISTING_CACHE_MS: '0' };
 let stopNginx: (() => Promise<void>) | undefined;
 let stopTrivialNginx: (() => Promise<void>) | undefined;
 let trivialUpstream: ReturnType<typeof spawn> | undefined;
@@ -201,7 +248,18 @@ try {
     CATALOG_URL: catalogUrl,
     AUTH_JWKS_URL: jwks,
   });
-  // The reference: the same code on the same data, without the listing indexes.
+  // What the listing cache saves: the same catalog building every page.
+  const uncachedCatalogUrl = await processes.start(
+    'catalog',
+    { CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'), AUTH_JWKS_URL: jwks, ...NO_LISTING_CACHE },
+    { label: 'catalog, no listing cache' },
+  );
+  const uncachedGatewayUrl = await processes.start(
+    'gateway',
+    { AUTH_URL: authUrl, CATALOG_URL: uncachedCatalogUrl, AUTH_JWKS_URL: jwks },
+    { label: 'gateway, no listing cache' },
+  );
+  // The reference: the same code on the same data, without the listing indexes (nor the cache).
   const referenceCatalogDb = openDatabase(sourceUrl(referenceScratch.config, 'catalog'), {
     connectionLimit: 1,
   });
@@ -209,7 +267,11 @@ try {
   await referenceCatalogDb.destroy();
   const referenceCatalogUrl = await processes.start(
     'catalog',
-    { CATALOG_DB_URL: sourceUrl(referenceScratch.config, 'catalog'), AUTH_JWKS_URL: jwks },
+    {
+      CATALOG_DB_URL: sourceUrl(referenceScratch.config, 'catalog'),
+      AUTH_JWKS_URL: jwks,
+      ...NO_LISTING_CACHE,
+    },
     { label: 'catalog, reference' },
   );
   const referenceGatewayUrl = await processes.start(
@@ -242,10 +304,14 @@ try {
     headers: { 'content-type': 'application/json' },
   });
 
-  const listing = '/api/catalog/products?limit=20&sort=price&categoryId=2';
-  // Each hop alone: the gateway and nginx in front of an upstream that answers the same listing
-  // body at once (bench/trivial-upstream.ts, a process of its own).
-  const listingBody = await (await fetch(`${catalogUrl}${listing.replace('/api/catalog', '')}`)).text();
+  // A shop's listing traffic: the first page of every category in every order, in turn.
+  const listingPaths = Array.from({ length: 20 }, (_, c) =>
+    PRODUCT_SORTS.map((sort) => `/products?limit=20&sort=${sort}&categoryId=${c + 1}`),
+  ).flat();
+  const viaGateway = listingPaths.map((path) => `/api/catalog${path}`);
+  // Each hop alone: the gateway and nginx in front of an upstream that answers a listing body at
+  // once (bench/trivial-upstream.ts, a process of its own).
+  const listingBody = await (await fetch(`${catalogUrl}${listingPaths[6]}`)).text();
   const bodyFile = join(home, 'listing.json');
   writeFileSync(bodyFile, listingBody);
   const trivialPort = await freePort();
@@ -275,24 +341,38 @@ try {
   stopTrivialNginx = trivialNginx.stop;
   const trivialNginxUrl = `https://127.0.0.1:${trivialNginx.httpsPort}`;
   const figures: Figure[] = [];
-  const sides = [
-    ['gateway, no listing indexes (reference)', referenceGatewayUrl, listing],
-    ['catalog directly (no gateway)', catalogUrl, listing.replace('/api/catalog', '')],
-    ['gateway', gatewayUrl, listing],
-    ['gateway, both logging at info', loggingGatewayUrl, listing],
-    ['nginx (TLS)', nginxUrl, listing],
-    ['trivial upstream alone', trivialUrl, listing],
-    ['gateway alone (trivial upstream)', trivialGatewayUrl, listing],
-    ['nginx alone (TLS, trivial upstream)', trivialNginxUrl, listing],
-  ] as const;
-  for (const [via, base, path] of sides) await measure('warm-up', via, `${base}${path}`, 200);
+  const allSides: ReadonlyArray<readonly [string, string, readonly string[], Generator?]> = [
+    ['gateway, no listing indexes nor cache (reference)', referenceGatewayUrl, viaGateway],
+    ['catalog directly (no gateway)', catalogUrl, listingPaths],
+    ['gateway', gatewayUrl, viaGateway],
+    ['gateway, no listing cache', uncachedGatewayUrl, viaGateway],
+    ['gateway, both logging at info', loggingGatewayUrl, viaGateway],
+    ['nginx (TLS)', nginxUrl, viaGateway],
+    ['trivial upstream alone', trivialUrl, viaGateway],
+    ['gateway alone (trivial upstream)', trivialGatewayUrl, viaGateway],
+    ['nginx alone (TLS, trivial upstream)', trivialNginxUrl, viaGateway],
+    // autocannon's "fixed rate": each second's requests back to back on every connection, then a
+    // pause (bench/constant-rate.ts); the bursts' latency, for comparison with earlier figures.
+    ['gateway, autocannon bursts', gatewayUrl, viaGateway, 'autocannon'],
+    ['trivial upstream alone, autocannon bursts', trivialUrl, viaGateway, 'autocannon'],
+  ];
+  const sides = allSides.filter(([via]) => args.only === undefined || args.only.includes(via));
+  if (sides.length === 0) {
+    throw new Error(`--only names no side; the sides are: ${allSides.map(([via]) => via).join('; ')}`);
+  }
+  for (const [via, base, paths, generator] of sides) {
+    await measure('warm-up', via, base, paths, 200, {}, generator);
+  }
   // Interleaved rounds: drift in the machine's load hits every side alike; medians per side.
   const rounds = new Map<string, Figure[]>();
   for (let round = 0; round < args.rounds; round++) {
-    for (const [via, base, path] of sides) {
-      const cost = via === 'gateway' ? cpuCost() : undefined;
-      const figure = await measure('catalog listing', via, `${base}${path}`, args['listing-rate']);
-      if (cost) figure.cpuMsPerRequest = cost.perRequest(figure.requests);
+    for (const [via, base, paths, generator] of sides) {
+      // An overloaded side (the reference) leaves queues behind it: let them drain first.
+      await delay(SETTLE_MS);
+      const costed = base === gatewayUrl || base === uncachedGatewayUrl;
+      const cost = costed ? cpuCost(base === gatewayUrl ? '' : ', no listing cache') : undefined;
+      const figure = await measure('catalog listing', via, base, paths, args['listing-rate'], {}, generator);
+      if (cost) figure.cpuMsPerRequest = cost.perRequest(figure);
       rounds.set(via, [...(rounds.get(via) ?? []), figure]);
     }
   }
@@ -308,6 +388,7 @@ try {
       errors: measured.reduce((n, f) => n + f.errors, 0),
       requests: measured.reduce((n, f) => n + f.requests, 0),
       non2xxByStatus: sumByStatus(measured),
+      generatorCpuMs: measured.reduce((n, f) => n + f.generatorCpuMs, 0),
       ...(measured[0]?.cpuMsPerRequest ? { cpuMsPerRequest: medianCosts(measured) } : {}),
     });
   }
@@ -317,7 +398,7 @@ try {
   ] as const) {
     for (const rate of args['login-rates']) {
       figures.push(
-        await measure('login', via, `${base}/api/auth/login`, rate, { method: 'POST', body: login }),
+        await measure('login', via, base, ['/api/auth/login'], rate, { method: 'POST', body: login }),
       );
     }
   }

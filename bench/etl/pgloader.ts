@@ -6,6 +6,7 @@ import { type Config, etlSourceUrl, type SourceDatabase } from '../../core/confi
 import { exec } from '../../core/exec.ts';
 import { aptInstall } from '../../ops/infra/apt.ts';
 import type { SourceTable } from '../../pipeline/index.ts';
+import { machineBusySeconds } from '../machine-cpu.ts';
 
 /**
  * What a user would pick instead: pgloader (Debian's package) copying the same tables into a database
@@ -16,7 +17,7 @@ export async function pgloaderCopy(
   config: Config,
   tables: readonly SourceTable[],
   expectedRows: number,
-): Promise<{ rows: number; seconds: number }> {
+): Promise<{ rows: number; seconds: number; coreSeconds: number }> {
   if (!existsSync('/usr/bin/pgloader'))
     await aptInstall(['pgloader'], (line) => process.stderr.write(`${line}\n`));
   const target = new URL(config.DWH_URL);
@@ -29,6 +30,7 @@ export async function pgloaderCopy(
   const dir = mkdtempSync(join(tmpdir(), 'pgloader-'));
   const byDatabase = new Map<SourceDatabase, string[]>();
   for (const t of tables) byDatabase.set(t.database, [...(byDatabase.get(t.database) ?? []), t.table]);
+  const busy = machineBusySeconds();
   const started = performance.now();
   for (const [db, names] of byDatabase) {
     const source = etlSourceUrl(config, db);
@@ -46,6 +48,7 @@ INCLUDING ONLY TABLE NAMES MATCHING ${names.map((n) => `'${n}'`).join(', ')};
     await exec('pgloader', ['--quiet', file]);
   }
   const seconds = (performance.now() - started) / 1000;
+  const coreSeconds = machineBusySeconds() - busy;
   const loaded = new pg.Client({ connectionString: target.toString() });
   await loaded.connect();
   let rows = 0;
@@ -65,5 +68,5 @@ INCLUDING ONLY TABLE NAMES MATCHING ${names.map((n) => `'${n}'`).join(', ')};
     );
   await admin.query(`drop database if exists ${database} with (force)`);
   await admin.end();
-  return { rows, seconds };
+  return { rows, seconds, coreSeconds };
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { REPO_ROOT } from '../../core/paths.ts';
+import { machineBusySeconds } from '../machine-cpu.ts';
 
 export interface PipelineFigures {
   runId: number;
@@ -10,6 +11,8 @@ export interface PipelineFigures {
   seconds: number;
   /** From the first extract's start to the last one's end: extract + COPY into staging. */
   extractSeconds: number;
+  /** Core-seconds the machine was busy while the child ran (start-up included). */
+  coreSeconds: number;
   /** Highest resident set size of the process, in MiB. */
   peakRssMiB: number;
   /** Where a run's time after the extract goes: the fact model, the rollups model, the DQ gate. */
@@ -35,6 +38,7 @@ export async function runPipelineChild(
   dwhUrl: string,
   args: readonly string[] = [],
 ): Promise<PipelineFigures> {
+  const busy = machineBusySeconds();
   const child = spawn(
     process.execPath,
     [`${REPO_ROOT}/bin/techmarket.js`, 'etl', 'run', '--local', '--json', ...args],
@@ -53,6 +57,7 @@ export async function runPipelineChild(
   }, 50);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(sampler);
+  const coreSeconds = machineBusySeconds() - busy;
   if (code !== 0) throw new Error(`etl run exited with ${code}: ${stdout.slice(-2000)}`);
   const summary = JSON.parse(stdout) as { runId: number; seconds: number; extracts: { rows: number }[] };
   const db = new pg.Client({ connectionString: dwhUrl });
@@ -80,6 +85,7 @@ export async function runPipelineChild(
     rows: summary.extracts.reduce((sum, e) => sum + e.rows, 0),
     seconds: summary.seconds,
     extractSeconds: rows[0].seconds,
+    coreSeconds,
     peakRssMiB: peak / 1024,
     phases: {
       factSeconds: Number(phases[0]!.factSeconds),

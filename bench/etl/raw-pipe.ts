@@ -2,6 +2,7 @@ import { type Config, etlSourceUrl } from '../../core/config.ts';
 import { exec } from '../../core/exec.ts';
 import { mapBounded, type SourceTable } from '../../pipeline/index.ts';
 import { COLUMN_TYPES, createSqlRenderer, createWarehousePool, ident } from '../../warehouse/index.ts';
+import { machineBusySeconds } from '../machine-cpu.ts';
 
 const keyedTable = (t: SourceTable) => `stg.${ident(`raw__${t.database}__${t.table}__keyed`)}`;
 
@@ -26,7 +27,7 @@ export async function rawPipe(
   tables: readonly SourceTable[],
   parallelism: number,
   { keyed = false }: RawPipeOptions = {},
-): Promise<{ rows: number; seconds: number }> {
+): Promise<{ rows: number; seconds: number; coreSeconds: number }> {
   const renderer = createSqlRenderer();
   const pool = createWarehousePool(config.DWH_URL, { max: parallelism });
   const targets = new Map<SourceTable, string>();
@@ -48,6 +49,7 @@ export async function rawPipe(
       );
     }
   }
+  const busy = machineBusySeconds();
   const started = performance.now();
   await mapBounded(tables, parallelism, async (t) => {
     const source = new URL(etlSourceUrl(config, t.database));
@@ -66,6 +68,7 @@ export async function rawPipe(
     if (keyed) await pool.query(`insert into ${keyedTable(t)} select * from ${targets.get(t)}`);
   });
   const seconds = (performance.now() - started) / 1000;
+  const coreSeconds = machineBusySeconds() - busy;
   let rows = 0;
   for (const [t, target] of targets) {
     rows += Number((await pool.query(`select count(*)::int as n from ${target}`)).rows[0].n);
@@ -73,5 +76,5 @@ export async function rawPipe(
     if (keyed) await pool.query(`drop table ${keyedTable(t)}`);
   }
   await pool.end();
-  return { rows, seconds };
+  return { rows, seconds, coreSeconds };
 }

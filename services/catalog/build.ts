@@ -22,6 +22,6 @@ export async function buildCatalog(
   app.addHook('onClose', async () => {
     await db.destroy();
   });
-  await app.register(catalogApp, { db });
+  await app.register(catalogApp, { db, listingCacheMs: settings.CATALOG_LISTING_CACHE_MS });
   return app;
 }

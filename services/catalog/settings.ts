@@ -10,5 +10,10 @@ export const catalogSettings = serviceSettings.extend({
     .string()
     .default('mysql://techmarket:techmarket@127.0.0.1:3306/catalog')
     .pipe(z.url({ protocol: /^mysql$/, error: 'must be a mysql:// URL' })),
+  /**
+   * How long a page of the public product listing may be served from memory, in ms (0: never).
+   * Writes through this catalog empty it at once; this bounds staleness after other writers.
+   */
+  CATALOG_LISTING_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 export type CatalogSettings = z.infer<typeof catalogSettings>;

@@ -1,11 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { badRequest, conflict, errorReply, isDuplicateKey, notFound } from '../../shared/index.ts';
+import type { ListingCache } from '../listing-cache.ts';
 import type { CategoriesRepository } from '../repositories/categories-repository.ts';
-import { categoriesReply, category, categoryBody, categoryPatch, idParams } from '../schemas/catalog.ts';
+import {
+  categoriesReply,
+  category,
+  categoryBody,
+  categoryPatch,
+  idParams,
+  type ProductsReply,
+} from '../schemas/catalog.ts';
 
 /** The category tree: public reading, writing for admin and sales_manager. */
-export async function categoryRoutes(app: FastifyInstance, categories: CategoriesRepository): Promise<void> {
+export async function categoryRoutes(
+  app: FastifyInstance,
+  deps: { categories: CategoriesRepository; listings: ListingCache<ProductsReply> },
+): Promise<void> {
+  const { categories, listings } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const writers = app.requireRole('admin', 'sales_manager');
   const writeErrors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply };
@@ -46,6 +58,7 @@ export async function categoryRoutes(app: FastifyInstance, categories: Categorie
       await checkParent(request.body.parentId);
       try {
         const id = await categories.create({ ...request.body, parentId: request.body.parentId ?? null });
+        listings.clear();
         return reply.code(201).send((await categories.byId(id))!);
       } catch (error) {
         if (isDuplicateKey(error)) throw conflict(`body.slug: ${request.body.slug} is taken`, 'body.slug');
@@ -72,6 +85,7 @@ export async function categoryRoutes(app: FastifyInstance, categories: Categorie
       await checkParent(request.body.parentId, id);
       try {
         await categories.update(id, request.body);
+        listings.clear(); // a move changes which products a category's listing holds
       } catch (error) {
         if (isDuplicateKey(error)) throw conflict(`body.slug: ${request.body.slug} is taken`, 'body.slug');
         throw error;

@@ -2,10 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { badRequest, conflict, errorReply, isDuplicateKey, notFound } from '../../shared/index.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
+import type { ListingCache } from '../listing-cache.ts';
 import type { CategoriesRepository } from '../repositories/categories-repository.ts';
 import { type ProductsRepository, sortValue } from '../repositories/products-repository.ts';
 import {
   idParams,
+  type ProductQuery,
+  type ProductsReply,
   priceLookupBody,
   priceLookupReply,
   product,
@@ -18,9 +21,13 @@ import {
 /** Products: a public listing and lookups, writes for admin and sales_manager. */
 export async function productRoutes(
   app: FastifyInstance,
-  deps: { products: ProductsRepository; categories: CategoriesRepository },
+  deps: {
+    products: ProductsRepository;
+    categories: CategoriesRepository;
+    listings: ListingCache<ProductsReply>;
+  },
 ): Promise<void> {
-  const { products, categories } = deps;
+  const { products, categories, listings } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const writers = app.requireRole('admin', 'sales_manager');
   const writeErrors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply };
@@ -51,30 +58,36 @@ export async function productRoutes(
       if (query.minPrice && query.maxPrice && Number(query.minPrice) > Number(query.maxPrice)) {
         throw badRequest('query.minPrice: is above query.maxPrice', 'query.minPrice');
       }
-      const categoryIds =
-        query.categoryId === undefined ? undefined : await categories.subtreeIds(query.categoryId);
-      if (categoryIds?.length === 0) return { items: [], nextCursor: null };
-      const rows = await products.list({
-        ...(categoryIds ? { categoryIds } : {}),
-        ...(query.minPrice ? { minPrice: query.minPrice } : {}),
-        ...(query.maxPrice ? { maxPrice: query.maxPrice } : {}),
-        ...(query.q ? { q: query.q } : {}),
-        includeInactive: query.includeInactive,
-        sort: query.sort,
-        limit: query.limit + 1,
-        ...(query.cursor ? { after: decodeCursor(query.cursor, query.sort) } : {}),
-      });
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return {
-        items: page,
-        nextCursor:
-          rows.length > query.limit && last
-            ? encodeCursor(query.sort, sortValue(last, query.sort), last.id)
-            : null,
-      };
+      // Inactive products are for the catalog's writers, who must see their own changes at once.
+      if (query.includeInactive) return listPage(query);
+      return listings.page(JSON.stringify(query), () => listPage(query));
     },
   );
+
+  async function listPage(query: ProductQuery): Promise<ProductsReply> {
+    const categoryIds =
+      query.categoryId === undefined ? undefined : await categories.subtreeIds(query.categoryId);
+    if (categoryIds?.length === 0) return { items: [], nextCursor: null };
+    const rows = await products.list({
+      ...(categoryIds ? { categoryIds } : {}),
+      ...(query.minPrice ? { minPrice: query.minPrice } : {}),
+      ...(query.maxPrice ? { maxPrice: query.maxPrice } : {}),
+      ...(query.q ? { q: query.q } : {}),
+      includeInactive: query.includeInactive,
+      sort: query.sort,
+      limit: query.limit + 1,
+      ...(query.cursor ? { after: decodeCursor(query.cursor, query.sort) } : {}),
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page,
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor(query.sort, sortValue(last, query.sort), last.id)
+          : null,
+    };
+  }
 
   r.get(
     '/products/:id',
@@ -137,6 +150,7 @@ export async function productRoutes(
           currency: body.currency ?? 'UAH',
           active: body.active ?? true,
         });
+        listings.clear();
         return reply.code(201).send((await products.byId(id))!);
       } catch (error) {
         if (isDuplicateKey(error)) throw conflict(`body.sku: ${body.sku} is taken`, 'body.sku');
@@ -163,6 +177,7 @@ export async function productRoutes(
       if (!(await products.byId(id))) throw notFound(`no product ${id}`);
       await checkCategory(request.body.categoryId);
       await products.update(id, request.body);
+      listings.clear();
       return (await products.byId(id))!;
     },
   );

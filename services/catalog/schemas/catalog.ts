@@ -73,7 +73,9 @@ export const productQuery = z.strictObject({
     .transform((v) => v === 'true')
     .describe('admin and sales_manager only'),
 });
+export type ProductQuery = z.infer<typeof productQuery>;
 export const productsReply = z.object({ items: z.array(product), nextCursor: z.string().nullable() });
+export type ProductsReply = z.infer<typeof productsReply>;
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const priceLookupBody = z.strictObject({ ids: z.array(id).min(1).max(200) });
 export const priceLookupReply = z.object({

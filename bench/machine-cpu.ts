@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux's USER_HZ: /proc/stat counts in hundredths of a second on every architecture we run on. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Core-seconds the whole machine has spent busy since boot (every process, PostgreSQL's parallel
+ * workers and MariaDB included), from the first line of /proc/stat. A difference over a phase is
+ * what that phase cost the cores, which its wall time on two cores does not say.
+ */
+export function machineBusySeconds(procStat = readFileSync('/proc/stat', 'utf8')): number {
+  const [label, ...fields] = (procStat.split('\n')[0] ?? '').trim().split(/\s+/);
+  if (label !== 'cpu' || fields.length < 8) throw new Error('cannot read the CPU line of /proc/stat');
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number) as number[];
+  return (user! + nice! + system! + irq! + softirq! + steal!) / TICKS_PER_SECOND;
+}
