@@ -14,3 +14,19 @@ export function machineBusySeconds(procStat = readFileSync('/proc/stat', 'utf8')
   const [user, nice, system, , , irq, softirq, steal] = fields.map(Number) as number[];
   return (user! + nice! + system! + irq! + softirq! + steal!) / TICKS_PER_SECOND;
 }
+
+/**
+ * Waits until the machine is near idle (under `maxCores` busy over a half-second sample), at most
+ * `timeoutMs`: an overloaded measurement leaves queues in the servers that would otherwise be
+ * drained during the next one and counted against it. Returns the seconds waited.
+ */
+export async function waitForQuiet(maxCores = 0.3, timeoutMs = 30_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const busy = machineBusySeconds();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const cores = (machineBusySeconds() - busy) / 0.5;
+    const waited = performance.now() - started;
+    if (cores < maxCores || waited >= timeoutMs) return waited / 1000;
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:services [-- --seconds 10 --listing-rate 1000 --login-rates 10,20,40 --rounds 5
- * --only "gateway,nginx (TLS)"]`:
+ * --only "gateway; nginx (TLS)"]`:
  * auth, catalog and the gateway as separate processes on scratch databases, a private nginx in front
  * (the same template as the infra part), then a constant arrival rate (vegeta, bench/constant-rate.ts):
  * the catalog listing and login, each through the gateway and through nginx (TLS, HTTP/2), printing
@@ -16,7 +16,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createPool } from 'mysql2/promise';
@@ -30,6 +29,7 @@ import { PRODUCT_SORTS } from '../services/catalog/schemas/catalog.ts';
 import { openDatabase } from '../services/shared/index.ts';
 import { startPrivateNginx } from '../tests/services/private-nginx.ts';
 import { attackAtConstantRate } from './constant-rate.ts';
+import { waitForQuiet } from './machine-cpu.ts';
 import { freePort, loadAverage, pidOf, processCpuMs, serviceProcesses } from './service-processes.ts';
 
 const argsSchema = z.object({
@@ -42,11 +42,11 @@ const argsSchema = z.object({
     .pipe(z.array(z.number().int().positive()).min(1)),
   products: z.coerce.number().int().min(100).max(100_000).default(5000),
   rounds: z.coerce.number().int().min(1).max(20).default(5),
-  /** Only the listing sides whose name is one of these (comma-separated), e.g. for a CPU profile. */
+  /** Only the listing sides whose name is one of these (separated by ";": names hold commas). */
   only: z
     .string()
     .optional()
-    .transform((t) => (t === undefined ? undefined : t.split(',').map((name) => name.trim()))),
+    .transform((t) => (t === undefined ? undefined : t.split(';').map((name) => name.trim()))),
 });
 const { values } = parseArgs({
   options: {
@@ -67,7 +67,6 @@ if (!parsedArgs.success) {
 }
 const args = parsedArgs.data;
 
-const SETTLE_MS = 2000;
 const home = mkdtempSync(join(tmpdir(), 'techmarket-bench-services-'));
 
 interface Figure {
@@ -87,6 +86,8 @@ interface Figure {
   cpuMsPerRequest?: Record<string, number>;
   /** CPU ms the load generator used for this measurement. */
   generatorCpuMs: number;
+  /** Each round's p99, in order, where the figure is a median of rounds. */
+  p99MsByRound?: number[];
 }
 
 type Generator = 'vegeta' | 'autocannon';
@@ -356,6 +357,12 @@ try {
     ['gateway, autocannon bursts', gatewayUrl, viaGateway, 'autocannon'],
     ['trivial upstream alone, autocannon bursts', trivialUrl, viaGateway, 'autocannon'],
   ];
+  // The sides whose CPU per request is worth its bill: the label suffix of their gateway and catalog.
+  const costedGateways = new Map([
+    [gatewayUrl, ''],
+    [uncachedGatewayUrl, ', no listing cache'],
+    [loggingGatewayUrl, ', logging'],
+  ]);
   const sides = allSides.filter(([via]) => args.only === undefined || args.only.includes(via));
   if (sides.length === 0) {
     throw new Error(`--only names no side; the sides are: ${allSides.map(([via]) => via).join('; ')}`);
@@ -367,10 +374,9 @@ try {
   const rounds = new Map<string, Figure[]>();
   for (let round = 0; round < args.rounds; round++) {
     for (const [via, base, paths, generator] of sides) {
-      // An overloaded side (the reference) leaves queues behind it: let them drain first.
-      await delay(SETTLE_MS);
-      const costed = base === gatewayUrl || base === uncachedGatewayUrl;
-      const cost = costed ? cpuCost(base === gatewayUrl ? '' : ', no listing cache') : undefined;
+      await waitForQuiet();
+      const costed = costedGateways.get(base);
+      const cost = costed === undefined ? undefined : cpuCost(costed);
       const figure = await measure('catalog listing', via, base, paths, args['listing-rate'], {}, generator);
       if (cost) figure.cpuMsPerRequest = cost.perRequest(figure);
       rounds.set(via, [...(rounds.get(via) ?? []), figure]);
@@ -384,6 +390,7 @@ try {
       achievedRate: median(measured.map((f) => f.achievedRate)),
       p50Ms: median(measured.map((f) => f.p50Ms)),
       p99Ms: median(measured.map((f) => f.p99Ms)),
+      p99MsByRound: measured.map((f) => f.p99Ms),
       non2xx: measured.reduce((n, f) => n + f.non2xx, 0),
       errors: measured.reduce((n, f) => n + f.errors, 0),
       requests: measured.reduce((n, f) => n + f.requests, 0),
@@ -413,7 +420,7 @@ try {
                     .map(([status, n]) => `${n}×${status}`)
                     .join(', ')})`
                 : ''
-            }  errors ${f.errors}`,
+            }  errors ${f.errors}${f.p99MsByRound ? `  (p99 by round: ${f.p99MsByRound.join(', ')})` : ''}`,
         )
         .join('\n') +
       '\n' +

@@ -6,7 +6,6 @@ import { createCategoriesRepository } from './repositories/categories-repository
 import { createProductsRepository } from './repositories/products-repository.ts';
 import { categoryRoutes } from './routes/categories.ts';
 import { productRoutes } from './routes/products.ts';
-import type { ProductsReply } from './schemas/catalog.ts';
 
 /** The catalog app as a plugin (fastify/demo): its routes on top of the shared kit. */
 export async function catalogApp(
@@ -15,7 +14,7 @@ export async function catalogApp(
 ): Promise<void> {
   const categories = createCategoriesRepository(options.db);
   const products = createProductsRepository(options.db);
-  const listings = createListingCache<ProductsReply>({ ttlMs: options.listingCacheMs, maxPages: 1000 });
+  const listings = createListingCache({ maxAgeMs: options.listingCacheMs, maxPages: 1000 });
   await categoryRoutes(app, { categories, listings });
   await productRoutes(app, { products, categories, listings });
 }

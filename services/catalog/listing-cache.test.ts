@@ -9,9 +9,11 @@ const deferred = <T>() => {
   return { promise, resolve };
 };
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('createListingCache', () => {
   it('builds a page once for concurrent and later requests of the same key', async () => {
-    const cache = createListingCache<{ n: number }>({ ttlMs: 60_000, maxPages: 10 });
+    const cache = createListingCache<{ n: number }>({ maxAgeMs: 60_000, maxPages: 10 });
     let builds = 0;
     const build = async () => ({ n: ++builds });
     const pages = await Promise.all([cache.page('a', build), cache.page('a', build)]);
@@ -21,7 +23,7 @@ describe('createListingCache', () => {
   });
 
   it('builds again after clear(), and a build in flight during clear() is neither kept nor returned', async () => {
-    const cache = createListingCache<{ v: string }>({ ttlMs: 60_000, maxPages: 10 });
+    const cache = createListingCache<{ v: string }>({ maxAgeMs: 60_000, maxPages: 10 });
     const slow = deferred<{ v: string }>();
     let calls = 0;
     const waiting = cache.page('a', () => (++calls === 1 ? slow.promise : Promise.resolve({ v: 'after' })));
@@ -31,17 +33,49 @@ describe('createListingCache', () => {
     expect(await cache.page('a', async () => ({ v: 'third' }))).toEqual({ v: 'third' });
   });
 
-  it('expires pages after ttlMs', async () => {
-    const cache = createListingCache<{ n: number }>({ ttlMs: 20, maxPages: 10 });
+  it('past its refresh age serves the page at once while one rebuild runs; past maxAgeMs waits for a new build', async () => {
+    // random() 0.5: the refresh age is 80% of maxAgeMs, 800 ms here (timers only overshoot).
+    const cache = createListingCache<{ n: number }>({ maxAgeMs: 1000, maxPages: 10, random: () => 0.5 });
+    let builds = 0;
+    const rebuild = deferred<void>();
+    const build = async () => {
+      const n = ++builds;
+      if (n === 2) await rebuild.promise;
+      return { n };
+    };
+    expect(await cache.page('a', build)).toEqual({ n: 1 });
+    await sleep(820);
+    // Stale but servable: the old page at once, the rebuild behind it, built once for both.
+    expect(await cache.page('a', build)).toEqual({ n: 1 });
+    expect(await cache.page('a', build)).toEqual({ n: 1 });
+    expect(builds).toBe(2);
+    rebuild.resolve();
+    await sleep(5);
+    expect(await cache.page('a', build)).toEqual({ n: 2 });
+    // Unasked for longer than maxAgeMs: not served, the caller gets a new build.
+    await sleep(1050);
+    expect(await cache.page('a', build)).toEqual({ n: 3 });
+  });
+
+  it('draws each page its own refresh age between 70% and 90% of maxAgeMs', async () => {
+    const draws = [0, 1];
+    const cache = createListingCache<{ n: number }>({
+      maxAgeMs: 1000,
+      maxPages: 10,
+      random: () => draws.shift() ?? 0.5,
+    });
     let builds = 0;
     const build = async () => ({ n: ++builds });
-    await cache.page('a', build);
-    await new Promise((r) => setTimeout(r, 40));
-    expect(await cache.page('a', build)).toEqual({ n: 2 });
+    await cache.page('early', build); // refreshes from 700 ms
+    await cache.page('late', build); // from 900 ms
+    await sleep(760);
+    await cache.page('early', build);
+    await cache.page('late', build);
+    expect(builds).toBe(3);
   });
 
   it('passes a failed build on to its callers and keeps nothing', async () => {
-    const cache = createListingCache<{ n: number }>({ ttlMs: 60_000, maxPages: 10 });
+    const cache = createListingCache<{ n: number }>({ maxAgeMs: 60_000, maxPages: 10 });
     await expect(cache.page('a', () => Promise.reject(new Error('database gone')))).rejects.toThrow(
       'database gone',
     );
@@ -49,7 +83,7 @@ describe('createListingCache', () => {
   });
 
   it('with ttlMs 0 builds every time', async () => {
-    const cache = createListingCache<{ n: number }>({ ttlMs: 0, maxPages: 10 });
+    const cache = createListingCache<{ n: number }>({ maxAgeMs: 0, maxPages: 10 });
     let builds = 0;
     const build = async () => ({ n: ++builds });
     await cache.page('a', build);

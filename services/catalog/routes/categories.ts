@@ -3,19 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { badRequest, conflict, errorReply, isDuplicateKey, notFound } from '../../shared/index.ts';
 import type { ListingCache } from '../listing-cache.ts';
 import type { CategoriesRepository } from '../repositories/categories-repository.ts';
-import {
-  categoriesReply,
-  category,
-  categoryBody,
-  categoryPatch,
-  idParams,
-  type ProductsReply,
-} from '../schemas/catalog.ts';
+import { categoriesReply, category, categoryBody, categoryPatch, idParams } from '../schemas/catalog.ts';
 
 /** The category tree: public reading, writing for admin and sales_manager. */
 export async function categoryRoutes(
   app: FastifyInstance,
-  deps: { categories: CategoriesRepository; listings: ListingCache<ProductsReply> },
+  deps: { categories: CategoriesRepository; listings: ListingCache },
 ): Promise<void> {
   const { categories, listings } = deps;
   const r = app.withTypeProvider<ZodTypeProvider>();

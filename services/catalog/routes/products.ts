@@ -24,7 +24,7 @@ export async function productRoutes(
   deps: {
     products: ProductsRepository;
     categories: CategoriesRepository;
-    listings: ListingCache<ProductsReply>;
+    listings: ListingCache;
   },
 ): Promise<void> {
   const { products, categories, listings } = deps;
@@ -48,7 +48,7 @@ export async function productRoutes(
         response: { 200: productsReply, 400: errorReply, 401: errorReply, 403: errorReply },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
       if (query.includeInactive) {
         await app.requireRole('admin', 'sales_manager')(request, undefined as never);
@@ -60,7 +60,12 @@ export async function productRoutes(
       }
       // Inactive products are for the catalog's writers, who must see their own changes at once.
       if (query.includeInactive) return listPage(query);
-      return listings.page(JSON.stringify(query), () => listPage(query));
+      // Cached as the reply's JSON, checked against its schema once when built: a hit is sent as is,
+      // without the schema check and serialisation every reply otherwise gets.
+      const json = await listings.page(JSON.stringify(query), async () =>
+        JSON.stringify(productsReply.encode(await listPage(query))),
+      );
+      return reply.type('application/json; charset=utf-8').send(json as unknown as ProductsReply);
     },
   );
 
