@@ -247,76 +247,57 @@ let trivialUpstream: ReturnType<typeof spawn> | undefined;
 try {
   const authUrl = await processes.start('auth', { AUTH_DB_URL: sourceUrl(scratch.config, 'auth') });
   const jwks = `${authUrl}/.well-known/jwks.json`;
-  const catalogUrl = await processes.start('catalog', {
-    CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'),
-    AUTH_JWKS_URL: jwks,
-  });
-  const gatewayUrl = await processes.start('gateway', {
-    AUTH_URL: authUrl,
-    CATALOG_URL: catalogUrl,
-    AUTH_JWKS_URL: jwks,
-  });
+  /** A catalog and a gateway in front of it, named `catalog<suffix>` and `gateway<suffix>` in cpuMs(). */
+  const catalogBehindGateway = async (
+    suffix: string,
+    env: { both?: Record<string, string>; catalog?: Record<string, string>; catalogDbUrl?: string } = {},
+  ) => {
+    const named = (service: string) => (suffix === '' ? {} : { label: `${service}${suffix}` });
+    const catalogUrl = await processes.start(
+      'catalog',
+      {
+        ...env.both,
+        ...env.catalog,
+        CATALOG_DB_URL: env.catalogDbUrl ?? sourceUrl(scratch.config, 'catalog'),
+        AUTH_JWKS_URL: jwks,
+      },
+      named('catalog'),
+    );
+    const gatewayUrl = await processes.start(
+      'gateway',
+      { ...env.both, AUTH_URL: authUrl, CATALOG_URL: catalogUrl, AUTH_JWKS_URL: jwks },
+      named('gateway'),
+    );
+    return { catalogUrl, gatewayUrl };
+  };
+  const { catalogUrl, gatewayUrl } = await catalogBehindGateway('');
   // What the listing cache saves: the same catalog building every page.
-  const uncachedCatalogUrl = await processes.start(
-    'catalog',
-    { CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'), AUTH_JWKS_URL: jwks, ...NO_LISTING_CACHE },
-    { label: 'catalog, no listing cache' },
-  );
-  const uncachedGatewayUrl = await processes.start(
-    'gateway',
-    { AUTH_URL: authUrl, CATALOG_URL: uncachedCatalogUrl, AUTH_JWKS_URL: jwks },
-    { label: 'gateway, no listing cache' },
-  );
+  const { gatewayUrl: uncachedGatewayUrl } = await catalogBehindGateway(', no listing cache', {
+    catalog: NO_LISTING_CACHE,
+  });
   // The reference: the same code on the same data, without the listing indexes (nor the cache).
   const referenceCatalogDb = openDatabase(sourceUrl(referenceScratch.config, 'catalog'), {
     connectionLimit: 1,
   });
   await dropListingIndexes(referenceCatalogDb);
   await referenceCatalogDb.destroy();
-  const referenceCatalogUrl = await processes.start(
-    'catalog',
-    {
-      CATALOG_DB_URL: sourceUrl(referenceScratch.config, 'catalog'),
-      AUTH_JWKS_URL: jwks,
-      ...NO_LISTING_CACHE,
-    },
-    { label: 'catalog, reference' },
-  );
-  const referenceGatewayUrl = await processes.start(
-    'gateway',
-    { AUTH_URL: authUrl, CATALOG_URL: referenceCatalogUrl, AUTH_JWKS_URL: jwks },
-    { label: 'gateway, reference' },
-  );
-  // What the proxy hop costs (catalog straight), and what logging every request costs (at info, as
-  // services run by default, with the log store off as here: stdout only).
-  const infoLogging = { LOG_LEVEL: 'info' };
-  const loggingCatalogUrl = await processes.start(
-    'catalog',
-    { ...infoLogging, CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'), AUTH_JWKS_URL: jwks },
-    { label: 'catalog, logging' },
-  );
-  const loggingGatewayUrl = await processes.start(
-    'gateway',
-    { ...infoLogging, AUTH_URL: authUrl, CATALOG_URL: loggingCatalogUrl, AUTH_JWKS_URL: jwks },
-    { label: 'gateway, logging' },
-  );
+  const { gatewayUrl: referenceGatewayUrl } = await catalogBehindGateway(', reference', {
+    catalog: NO_LISTING_CACHE,
+    catalogDbUrl: sourceUrl(referenceScratch.config, 'catalog'),
+  });
+  // What logging every request costs: at info (as services run by default) to stdout only.
+  const { gatewayUrl: loggingGatewayUrl } = await catalogBehindGateway(', logging', {
+    both: { LOG_LEVEL: 'info' },
+  });
   // As the services run by default: at info, every line also shipped to the log store (OpenSearch,
   // on these same cores) by pino's transport thread; into an index of the bench's own, dropped after.
-  const shipping = {
-    LOG_LEVEL: 'info',
-    LOG_STORE_URL: scratch.config.LOG_STORE_URL,
-    LOG_STORE_INDEX: BENCH_LOG_INDEX,
-  };
-  const shippingCatalogUrl = await processes.start(
-    'catalog',
-    { ...shipping, CATALOG_DB_URL: sourceUrl(scratch.config, 'catalog'), AUTH_JWKS_URL: jwks },
-    { label: 'catalog, shipping' },
-  );
-  const shippingGatewayUrl = await processes.start(
-    'gateway',
-    { ...shipping, AUTH_URL: authUrl, CATALOG_URL: shippingCatalogUrl, AUTH_JWKS_URL: jwks },
-    { label: 'gateway, shipping' },
-  );
+  const { gatewayUrl: shippingGatewayUrl } = await catalogBehindGateway(', shipping', {
+    both: {
+      LOG_LEVEL: 'info',
+      LOG_STORE_URL: scratch.config.LOG_STORE_URL,
+      LOG_STORE_INDEX: BENCH_LOG_INDEX,
+    },
+  });
   const nginx = await startPrivateNginx(gatewayUrl, join(home, 'nginx'));
   stopNginx = nginx.stop;
   const nginxUrl = `https://127.0.0.1:${nginx.httpsPort}`;
