@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { Counter } from 'prom-client';
 import type { CatalogDatabase } from './database.ts';
 import { createListingCache } from './listing-cache.ts';
 import { createCategoriesRepository } from './repositories/categories-repository.ts';
@@ -14,7 +15,20 @@ export async function catalogApp(
 ): Promise<void> {
   const categories = createCategoriesRepository(options.db);
   const products = createProductsRepository(options.db);
-  const listings = createListingCache({ maxAgeMs: options.listingCacheMs, maxPages: 1000 });
+  // The cache's hit ratio on /metrics: how much of the listing the database still serves.
+  const lookups = app.hasDecorator('metrics')
+    ? new Counter({
+        name: 'catalog_listing_cache_lookups_total',
+        help: 'Public listing requests by what the listing cache gave them: hit, stale (served while rebuilt), miss (waited for a build), off',
+        labelNames: ['result'] as const,
+        registers: [app.metrics],
+      })
+    : undefined;
+  const listings = createListingCache({
+    maxAgeMs: options.listingCacheMs,
+    maxPages: 1000,
+    onLookup: (result) => lookups?.inc({ result }),
+  });
   await categoryRoutes(app, { categories, listings });
   await productRoutes(app, { products, categories, listings });
 }

@@ -35,7 +35,13 @@ describe('createListingCache', () => {
 
   it('past its refresh age serves the page at once while one rebuild runs; past maxAgeMs waits for a new build', async () => {
     // random() 0.5: the refresh age is 80% of maxAgeMs, 800 ms here (timers only overshoot).
-    const cache = createListingCache<{ n: number }>({ maxAgeMs: 1000, maxPages: 10, random: () => 0.5 });
+    const lookups: string[] = [];
+    const cache = createListingCache<{ n: number }>({
+      maxAgeMs: 1000,
+      maxPages: 10,
+      random: () => 0.5,
+      onLookup: (lookup) => lookups.push(lookup),
+    });
     let builds = 0;
     const rebuild = deferred<void>();
     const build = async () => {
@@ -55,6 +61,7 @@ describe('createListingCache', () => {
     // Unasked for longer than maxAgeMs: not served, the caller gets a new build.
     await sleep(1050);
     expect(await cache.page('a', build)).toEqual({ n: 3 });
+    expect(lookups).toEqual(['miss', 'stale', 'stale', 'hit', 'miss']);
   });
 
   it('draws each page its own refresh age between 70% and 90% of maxAgeMs', async () => {
@@ -82,11 +89,17 @@ describe('createListingCache', () => {
     expect(await cache.page('a', async () => ({ n: 1 }))).toEqual({ n: 1 });
   });
 
-  it('with ttlMs 0 builds every time', async () => {
-    const cache = createListingCache<{ n: number }>({ maxAgeMs: 0, maxPages: 10 });
+  it('with maxAgeMs 0 builds every time', async () => {
+    const lookups: string[] = [];
+    const cache = createListingCache<{ n: number }>({
+      maxAgeMs: 0,
+      maxPages: 10,
+      onLookup: (lookup) => lookups.push(lookup),
+    });
     let builds = 0;
     const build = async () => ({ n: ++builds });
     await cache.page('a', build);
     expect(await cache.page('a', build)).toEqual({ n: 2 });
+    expect(lookups).toEqual(['off', 'off']);
   });
 });

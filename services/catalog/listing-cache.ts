@@ -27,15 +27,29 @@ interface Built<Page> {
   startedAt: number;
 }
 
+/**
+ * What a request got: `hit` a kept page, `stale` a kept page past its refresh age (a rebuild runs
+ * behind it), `miss` it waited for a build (its own or another request's); `off` the cache is off.
+ */
+export type ListingLookup = 'hit' | 'stale' | 'miss' | 'off';
+
 export function createListingCache<Page extends {} = string>(options: {
   maxAgeMs: number;
   maxPages: number;
+  /** Called once per request with what it got, for the service's metrics. */
+  onLookup?: (lookup: ListingLookup) => void;
   /** For tests: the draw of each page's refresh age. */
   random?: () => number;
 }): ListingCache<Page> {
-  const { maxAgeMs, maxPages, random = Math.random } = options;
+  const { maxAgeMs, maxPages, onLookup = () => {}, random = Math.random } = options;
   if (maxAgeMs <= 0) {
-    return { page: (_key, build) => build(), clear: () => {} };
+    return {
+      page: (_key, build) => {
+        onLookup('off');
+        return build();
+      },
+      clear: () => {},
+    };
   }
   const pages = new LRUCache<string, Built<Page>, () => Promise<Page>>({
     max: maxPages,
@@ -55,12 +69,16 @@ export function createListingCache<Page extends {} = string>(options: {
       const clearsBefore = clears;
       const held = pages.peek(key, { allowStale: true });
       const servable = held !== undefined && performance.now() - held.startedAt < maxAgeMs;
+      const status: LRUCache.Status<string, Built<Page>, () => Promise<Page>> = {};
       try {
-        const built = await pages.fetch(key, {
+        const fetching = pages.fetch(key, {
           context: build,
           ttl: Math.round(maxAgeMs * (0.7 + 0.2 * random())),
           allowStale: servable,
+          status,
         });
+        onLookup(status.fetch === 'hit' ? 'hit' : status.returnedStale ? 'stale' : 'miss');
+        const built = await fetching;
         if (built !== undefined) return built.page;
       } catch (error) {
         if (clears === clearsBefore) throw error;

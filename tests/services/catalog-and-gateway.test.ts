@@ -30,6 +30,18 @@ async function makeCategory(
   return created.body.id as number;
 }
 
+/** The catalog's listing cache lookups so far, by result, from its /metrics. */
+async function listingLookups(world: ServiceWorld): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(`${world.catalogUrl}/metrics`)).text();
+  const count = (result: string) =>
+    Number(
+      new RegExp(`^catalog_listing_cache_lookups_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)$`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { hit: count('hit'), miss: count('miss') };
+}
+
 describe('catalog through the gateway', () => {
   test('lets sales managers write, refuses customers (403) and anonymous callers (401)', async ({
     world,
@@ -145,9 +157,12 @@ describe('catalog through the gateway', () => {
       body: { sku: 'D-1', name: 'Soon gone', categoryId: category, price: '5.00' },
       token: manager.accessToken,
     });
+    const lookupsBefore = await listingLookups(world);
     // The page is now in the catalog's listing cache (1 s by default): the write below must empty it.
     const before = await call(`${world.gatewayUrl}/api/catalog/products?categoryId=${category}`);
     expect(before.body.items.map((p: { sku: string }) => p.sku)).toEqual(['D-1']);
+    const again = await call(`${world.gatewayUrl}/api/catalog/products?categoryId=${category}`);
+    expect(again.body).toEqual(before.body);
     const patched = await call(`${world.gatewayUrl}/api/catalog/products/${created.body.id}`, {
       method: 'PATCH',
       body: { active: false, price: '4.50' },
@@ -158,6 +173,10 @@ describe('catalog through the gateway', () => {
     expect(patched.body.updatedAt > created.body.updatedAt).toBe(true);
     const listed = await call(`${world.gatewayUrl}/api/catalog/products?categoryId=${category}`);
     expect(listed.body.items).toEqual([]);
+    // Built, kept, built again after the write: on the catalog's /metrics.
+    const lookupsAfter = await listingLookups(world);
+    expect(lookupsAfter.miss - lookupsBefore.miss).toBe(2);
+    expect(lookupsAfter.hit - lookupsBefore.hit).toBe(1);
     const lookup = await call(`${world.gatewayUrl}/api/catalog/prices/lookup`, {
       body: { ids: [created.body.id, 987654] },
     });
