@@ -34,12 +34,14 @@ describe('createListingCache', () => {
   });
 
   it('past its refresh age serves the page at once while one rebuild runs; past maxAgeMs waits for a new build', async () => {
-    // random() 0.5: the refresh age is 80% of maxAgeMs, 800 ms here (timers only overshoot).
+    // random() 0.5: the refresh age is 80% of maxAgeMs, 800 ms here.
     const lookups: string[] = [];
+    let clock = 1000; // not 0: lru-cache reads a start time of 0 as "no ttl"
     const cache = createListingCache<{ n: number }>({
       maxAgeMs: 1000,
       maxPages: 10,
       random: () => 0.5,
+      now: () => clock,
       onLookup: (lookup) => lookups.push(lookup),
     });
     let builds = 0;
@@ -50,7 +52,7 @@ describe('createListingCache', () => {
       return { n };
     };
     expect(await cache.page('a', build)).toEqual({ n: 1 });
-    await sleep(820);
+    clock += 820;
     // Stale but servable: the old page at once, the rebuild behind it, built once for both.
     expect(await cache.page('a', build)).toEqual({ n: 1 });
     expect(await cache.page('a', build)).toEqual({ n: 1 });
@@ -59,23 +61,25 @@ describe('createListingCache', () => {
     await sleep(5);
     expect(await cache.page('a', build)).toEqual({ n: 2 });
     // Unasked for longer than maxAgeMs: not served, the caller gets a new build.
-    await sleep(1050);
+    clock += 1050;
     expect(await cache.page('a', build)).toEqual({ n: 3 });
     expect(lookups).toEqual(['miss', 'stale', 'stale', 'hit', 'miss']);
   });
 
   it('draws each page its own refresh age between 70% and 90% of maxAgeMs', async () => {
     const draws = [0, 1];
+    let clock = 1000; // not 0: lru-cache reads a start time of 0 as "no ttl"
     const cache = createListingCache<{ n: number }>({
       maxAgeMs: 1000,
       maxPages: 10,
       random: () => draws.shift() ?? 0.5,
+      now: () => clock,
     });
     let builds = 0;
     const build = async () => ({ n: ++builds });
     await cache.page('early', build); // refreshes from 700 ms
     await cache.page('late', build); // from 900 ms
-    await sleep(760);
+    clock += 760;
     await cache.page('early', build);
     await cache.page('late', build);
     expect(builds).toBe(3);

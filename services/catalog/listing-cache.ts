@@ -38,10 +38,12 @@ export function createListingCache<Page extends {} = string>(options: {
   maxPages: number;
   /** Called once per request with what it got, for the service's metrics. */
   onLookup?: (lookup: ListingLookup) => void;
-  /** For tests: the draw of each page's refresh age. */
+  /** For tests: the draw of each page's refresh age, and the clock (ms). */
   random?: () => number;
+  now?: () => number;
 }): ListingCache<Page> {
   const { maxAgeMs, maxPages, onLookup = () => {}, random = Math.random } = options;
+  const now = options.now ?? (() => performance.now());
   if (maxAgeMs <= 0) {
     return {
       page: (_key, build) => {
@@ -56,8 +58,11 @@ export function createListingCache<Page extends {} = string>(options: {
     // The refresh age, drawn per page (fetch's `ttl` below); past it lru-cache calls fetchMethod.
     ttl: maxAgeMs,
     noDeleteOnStaleGet: true,
+    // Its own reading of the clock, every time: lru-cache's default reuses one reading for 1 ms.
+    perf: { now },
+    ttlResolution: 0,
     fetchMethod: async (_key, _stale, { context }) => {
-      const startedAt = performance.now();
+      const startedAt = now();
       return { page: await context(), startedAt };
     },
   });
@@ -68,7 +73,7 @@ export function createListingCache<Page extends {} = string>(options: {
     async page(key, build) {
       const clearsBefore = clears;
       const held = pages.peek(key, { allowStale: true });
-      const servable = held !== undefined && performance.now() - held.startedAt < maxAgeMs;
+      const servable = held !== undefined && now() - held.startedAt < maxAgeMs;
       const status: LRUCache.Status<string, Built<Page>, () => Promise<Page>> = {};
       try {
         const fetching = pages.fetch(key, {
