@@ -15,6 +15,19 @@ export function machineBusySeconds(procStat = readFileSync('/proc/stat', 'utf8')
   return (user! + nice! + system! + irq! + softirq! + steal!) / TICKS_PER_SECOND;
 }
 
+/** What a phase took: wall seconds, and the core-seconds the whole machine was busy meanwhile. */
+export interface Phase {
+  seconds: number;
+  coreSeconds: number;
+}
+
+export async function timedPhase(run: () => Promise<unknown>): Promise<Phase> {
+  const busy = machineBusySeconds();
+  const started = performance.now();
+  await run();
+  return { seconds: (performance.now() - started) / 1000, coreSeconds: machineBusySeconds() - busy };
+}
+
 /**
  * Waits until the machine is near idle (under `maxCores` busy over a half-second sample), at most
  * `timeoutMs`: an overloaded measurement leaves queues in the servers that would otherwise be

@@ -6,10 +6,10 @@
  * the catalog listing and login, each through the gateway and through nginx (TLS, HTTP/2), printing
  * achieved req/s, p50 and p99.
  * The listing (the first page of 20 categories in 5 orders, in turn) runs in interleaved rounds
- * (medians side by side, each after the machine has gone quiet and 3 s of its load unmeasured) against: the same without the
- * catalog's listing cache, a reference catalog and gateway on a copy of the data without the listing
- * indexes (catalog migration 002), the catalog straight (the proxy hop's cost), a catalog and gateway
- * logging every request at info to stdout, the same also shipping every line to OpenSearch (the
+ * (medians side by side, each after the machine has gone quiet and 3 s of its load unmeasured)
+ * against: the same without the catalog's listing cache, a reference catalog and gateway on a copy of
+ * the data without the listing indexes (catalog migration 002), the catalog straight (the proxy hop's
+ * cost), a catalog and gateway logging every request at info to stdout, the same also shipping every line to OpenSearch (the
  * services' defaults), and each hop alone: an upstream answering the same body at once, the gateway
  * in front of it, nginx in front of it; and the gateway and the upstream alone under autocannon's
  * per-second bursts. The main sides log at warn. For the sides with a gateway of their own it prints
@@ -374,6 +374,8 @@ try {
   if (sides.length === 0) {
     throw new Error(`--only names no side; the sides are: ${allSides.map(([via]) => via).join('; ')}`);
   }
+  // Each process's first traffic, once: JIT compilation and connection pools (the warm-up in each
+  // round below is for the listing cache, and is too short for this).
   for (const [via, base, paths, generator] of sides) {
     await measure('warm-up', via, base, paths, 200, {}, generator);
   }

@@ -1,11 +1,5 @@
 import { createWarehousePool } from '../../warehouse/index.ts';
-import { machineBusySeconds } from '../machine-cpu.ts';
-
-export interface Phase {
-  seconds: number;
-  /** Core-seconds the machine was busy during the phase (every process). */
-  coreSeconds: number;
-}
+import { type Phase, timedPhase } from '../machine-cpu.ts';
 
 export interface FactWriteFloor {
   rows: number;
@@ -20,16 +14,6 @@ export interface FactWriteFloor {
    * one of the first load's four rollups costs (they also flag each order's first line, by a sort).
    */
   oneRollup: Phase;
-}
-
-async function timed(run: () => Promise<unknown>): Promise<Phase> {
-  const busy = machineBusySeconds();
-  const started = performance.now();
-  await run();
-  return {
-    seconds: (performance.now() - started) / 1000,
-    coreSeconds: machineBusySeconds() - busy,
-  };
 }
 
 /**
@@ -49,10 +33,10 @@ export async function factWriteFloor(dwhUrl: string): Promise<FactWriteFloor> {
     await db.query('begin');
     await db.query('create table stg.bench_fact_floor (like dwh.fact_sales including defaults)');
     let rows = 0;
-    const write = await timed(async () => {
+    const write = await timedPhase(async () => {
       rows = (await db.query('insert into stg.bench_fact_floor select * from dwh.fact_sales')).rowCount ?? 0;
     });
-    const indexPhase = await timed(async () => {
+    const indexPhase = await timedPhase(async () => {
       for (const { indexdef } of indexes) {
         await db.query(
           indexdef.replace(
@@ -62,8 +46,8 @@ export async function factWriteFloor(dwhUrl: string): Promise<FactWriteFloor> {
         );
       }
     });
-    const scan = await timed(() => db.query('select count(*) from stg.bench_fact_floor'));
-    const oneRollup = await timed(() =>
+    const scan = await timedPhase(() => db.query('select count(*) from stg.bench_fact_floor'));
+    const oneRollup = await timedPhase(() =>
       db.query(
         `create temp table bench_rollup_floor on commit drop as
          select order_date_key, region_key, count(*) as order_lines,

@@ -6,7 +6,7 @@ import { type Config, etlSourceUrl, type SourceDatabase } from '../../core/confi
 import { exec } from '../../core/exec.ts';
 import { aptInstall } from '../../ops/infra/apt.ts';
 import type { SourceTable } from '../../pipeline/index.ts';
-import { machineBusySeconds } from '../machine-cpu.ts';
+import { timedPhase } from '../machine-cpu.ts';
 
 /**
  * What a user would pick instead: pgloader (Debian's package) copying the same tables into a database
@@ -30,25 +30,23 @@ export async function pgloaderCopy(
   const dir = mkdtempSync(join(tmpdir(), 'pgloader-'));
   const byDatabase = new Map<SourceDatabase, string[]>();
   for (const t of tables) byDatabase.set(t.database, [...(byDatabase.get(t.database) ?? []), t.table]);
-  const busy = machineBusySeconds();
-  const started = performance.now();
-  for (const [db, names] of byDatabase) {
-    const source = etlSourceUrl(config, db);
-    const file = join(dir, `${db}.load`);
-    writeFileSync(
-      file,
-      `LOAD DATABASE
+  const { seconds, coreSeconds } = await timedPhase(async () => {
+    for (const [db, names] of byDatabase) {
+      const source = etlSourceUrl(config, db);
+      const file = join(dir, `${db}.load`);
+      writeFileSync(
+        file,
+        `LOAD DATABASE
   FROM ${source}
   INTO ${target.toString()}
 WITH include drop, create tables, create no indexes, no foreign keys, reset no sequences, workers = 4, concurrency = 1
 CAST type datetime to timestamptz drop default drop not null using zero-dates-to-null
 INCLUDING ONLY TABLE NAMES MATCHING ${names.map((n) => `'${n}'`).join(', ')};
 `,
-    );
-    await exec('pgloader', ['--quiet', file]);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const coreSeconds = machineBusySeconds() - busy;
+      );
+      await exec('pgloader', ['--quiet', file]);
+    }
+  });
   const loaded = new pg.Client({ connectionString: target.toString() });
   await loaded.connect();
   let rows = 0;

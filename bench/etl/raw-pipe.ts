@@ -2,7 +2,7 @@ import { type Config, etlSourceUrl } from '../../core/config.ts';
 import { exec } from '../../core/exec.ts';
 import { mapBounded, type SourceTable } from '../../pipeline/index.ts';
 import { COLUMN_TYPES, createSqlRenderer, createWarehousePool, ident } from '../../warehouse/index.ts';
-import { machineBusySeconds } from '../machine-cpu.ts';
+import { timedPhase } from '../machine-cpu.ts';
 
 const keyedTable = (t: SourceTable) => `stg.${ident(`raw__${t.database}__${t.table}__keyed`)}`;
 
@@ -49,26 +49,24 @@ export async function rawPipe(
       );
     }
   }
-  const busy = machineBusySeconds();
-  const started = performance.now();
-  await mapBounded(tables, parallelism, async (t) => {
-    const source = new URL(etlSourceUrl(config, t.database));
-    const select = `SELECT ${t.columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${t.table}\``;
-    const mariadb = [
-      'mariadb --batch --quick --skip-column-names',
-      `-h ${source.hostname} -P ${source.port || 3306}`,
-      `-u ${decodeURIComponent(source.username)}`,
-      `${source.pathname.slice(1)}`,
-      `-e ${shellQuote(select)}`,
-    ].join(' ');
-    const copy = `psql ${shellQuote(config.DWH_URL)} -v ON_ERROR_STOP=1 -qc ${shellQuote(`COPY ${targets.get(t)} FROM STDIN WITH (NULL 'NULL')`)}`;
-    await exec('bash', ['-c', `set -o pipefail; ${mariadb} | ${copy}`], {
-      env: { ...process.env, MYSQL_PWD: decodeURIComponent(source.password) },
-    });
-    if (keyed) await pool.query(`insert into ${keyedTable(t)} select * from ${targets.get(t)}`);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const coreSeconds = machineBusySeconds() - busy;
+  const { seconds, coreSeconds } = await timedPhase(() =>
+    mapBounded(tables, parallelism, async (t) => {
+      const source = new URL(etlSourceUrl(config, t.database));
+      const select = `SELECT ${t.columns.map((c) => `\`${c.name}\``).join(', ')} FROM \`${t.table}\``;
+      const mariadb = [
+        'mariadb --batch --quick --skip-column-names',
+        `-h ${source.hostname} -P ${source.port || 3306}`,
+        `-u ${decodeURIComponent(source.username)}`,
+        `${source.pathname.slice(1)}`,
+        `-e ${shellQuote(select)}`,
+      ].join(' ');
+      const copy = `psql ${shellQuote(config.DWH_URL)} -v ON_ERROR_STOP=1 -qc ${shellQuote(`COPY ${targets.get(t)} FROM STDIN WITH (NULL 'NULL')`)}`;
+      await exec('bash', ['-c', `set -o pipefail; ${mariadb} | ${copy}`], {
+        env: { ...process.env, MYSQL_PWD: decodeURIComponent(source.password) },
+      });
+      if (keyed) await pool.query(`insert into ${keyedTable(t)} select * from ${targets.get(t)}`);
+    }),
+  );
   let rows = 0;
   for (const [t, target] of targets) {
     rows += Number((await pool.query(`select count(*)::int as n from ${target}`)).rows[0].n);
