@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: `unit` — pure modules, tests beside their code, no server and no global setup
+ * Three projects: `unit` — pure modules, tests beside their code, no server and no global setup
  * (`npm run test:unit`, seconds); `integration` — tests/, against the real servers its global setup
- * brings up (idempotently); `faults` — tests/faults/, the fault-injection scenarios, on the same servers,
- * printing one summary table at the end (`npm run test:faults`). `npx vitest run` runs all three.
+ * brings up (idempotently); `faults` — tests/faults/, the fault-injection scenarios, on the same
+ * servers, whose summary table the end-of-run reporter prints (`npm run test:faults`).
+ * `npx vitest run` runs all three.
  */
 export default defineConfig({
   test: {
@@ -15,6 +16,8 @@ export default defineConfig({
     env: { LOG_STORE_URL: 'off', PUSHGATEWAY_URL: 'off', LOG_LEVEL: 'warn' },
     // Suites share two CPU cores and real servers; each file works in scratch databases of its own.
     pool: 'forks',
+    // The run ends with the fault summary and a digest of unhandled errors: a CI log is read from its tail.
+    reporters: ['default', './tests/support/end-of-run-reporter.ts'],
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 600_000,

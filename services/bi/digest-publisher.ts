@@ -1,5 +1,5 @@
 import type { BiDigestEvent } from '../kit/events.ts';
-import { ensureTopics, kafkaClient } from '../kit/kafka.ts';
+import { ensureTopics, type KafkaLog, kafkaClient } from '../kit/kafka.ts';
 
 /** Hands digests to notifications: one Kafka message per digest, keyed by subscription. */
 export interface DigestPublisher {
@@ -12,8 +12,12 @@ export interface DigestPublisher {
  * needs it) and waits for the broker's acknowledgement of every message (acks -1), so a digest is
  * handed over before its period is marked sent.
  */
-export function createDigestPublisher(options: { brokers: string; topic: string }): DigestPublisher {
-  const kafka = kafkaClient('bi', options.brokers);
+export function createDigestPublisher(options: {
+  brokers: string;
+  topic: string;
+  log: KafkaLog;
+}): DigestPublisher {
+  const kafka = kafkaClient('bi', options.brokers, options.log);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   let connecting: Promise<void> | undefined;
   return {

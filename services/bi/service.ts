@@ -24,9 +24,6 @@ export async function buildBiService(settings: BiSettings, overrides: BiServiceO
   const now = overrides.now ?? (() => new Date());
   const sales = createSalesRepository(settings.BI_DWH_URL, settings.QUERY_TIMEOUT_MS);
   const subscriptions = createSubscriptionsRepository(sales.db);
-  const publisher =
-    overrides.publisher ??
-    createDigestPublisher({ brokers: settings.KAFKA_BROKERS, topic: settings.BI_DIGEST_TOPIC });
   const app = await createService({
     name: 'bi',
     description:
@@ -35,6 +32,9 @@ export async function buildBiService(settings: BiSettings, overrides: BiServiceO
     checkReady: () => sales.ping(),
     ...(overrides.accessTokens ? { accessTokens: overrides.accessTokens } : {}),
   });
+  const publisher =
+    overrides.publisher ??
+    createDigestPublisher({ brokers: settings.KAFKA_BROKERS, topic: settings.BI_DIGEST_TOPIC, log: app.log });
   const digests = createDigestDispatcher({
     db: sales.db,
     sales,

@@ -1,14 +1,33 @@
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import type { Logger } from 'pino';
 
-/** A kafkajs client for a service: its name as client id, warnings and errors only. */
-export function kafkaClient(service: string, brokers: string, overrides: Partial<KafkaConfig> = {}): Kafka {
+/** What kafkajs's lines need of the service's logger. */
+export type KafkaLog = Pick<Logger, 'info' | 'debug'>;
+
+/**
+ * A kafkajs client for a service: its name as client id, its lines through the service's own logger
+ * (JSON with the service's name, shipped with the rest; not kafkajs's console lines).
+ */
+export function kafkaClient(service: string, brokers: string, log: KafkaLog): Kafka {
   return new Kafka({
     clientId: `techmarket-${service}`,
     brokers: brokers.split(',').map((b) => b.trim()),
-    logLevel: logLevel.ERROR,
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry) => writeKafkaLine(log, entry),
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
-    ...overrides,
   });
+}
+
+/**
+ * One kafkajs line, a level down: kafkajs says ERROR for every request or connection that failed,
+ * retried or not (some 15 lines a second while a broker is down), and the relay and the consumer
+ * log at warn and error themselves when what they were doing failed. So kafkajs's errors and
+ * warnings are detail at info, and an operator at warn sees each failure once, in our words.
+ */
+export function writeKafkaLine(log: KafkaLog, { namespace, level, label, log: line }: LogEntry): void {
+  const { message, timestamp: _timestamp, ...fields } = line;
+  const write = level <= logLevel.WARN ? log.info.bind(log) : log.debug.bind(log);
+  write({ component: 'kafkajs', namespace, kafkaLevel: label, ...fields }, message);
 }
 
 /**

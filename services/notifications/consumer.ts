@@ -23,7 +23,7 @@ export interface ConsumerOptions {
   deadLetterTopic: string;
   groupId: string;
   attempts: number;
-  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 }
 
 /** An event notifications acts on. */
@@ -80,7 +80,7 @@ const PARTITIONS_CONSUMED_CONCURRENTLY = 6;
  * starts over once a message is handled, so a bug that crashes it on every message cannot spin.
  */
 export function createNotificationsConsumer(options: ConsumerOptions) {
-  const kafka = kafkaClient('notifications', options.brokers);
+  const kafka = kafkaClient('notifications', options.brokers, options.log);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   let consumer: Consumer | undefined;
   let rejoinBackoff = REJOIN_FIRST_BACKOFF_MS;

@@ -9,7 +9,7 @@ export interface OutboxRelayOptions {
   topic: string;
   pollMs: number;
   maxBackoffMs: number;
-  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** Rows published per Kafka request, default 200. */
   batchSize?: number;
 }
@@ -35,7 +35,7 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   const controller = new AbortController();
   let wakeUp: (() => void) | undefined;
   let pending = false;
-  const kafka = kafkaClient('orders-outbox', options.brokers);
+  const kafka = kafkaClient('orders-outbox', options.brokers, options.log);
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,

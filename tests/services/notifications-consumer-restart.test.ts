@@ -60,7 +60,12 @@ describe('the notifications consumer after a crash kafkajs does not restart', ()
       },
       close: () => undefined,
     };
-    const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const log = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    };
     const consumer = createNotificationsConsumer({
       db,
       channel,

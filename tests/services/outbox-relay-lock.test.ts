@@ -22,7 +22,12 @@ afterAll(async () => {
 
 describe('the outbox relay lock', () => {
   it('is per database: two orders databases on one server both publish', async () => {
-    const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const log = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    };
     const shops = scratches.map((scratch) => {
       const db = openDatabase<OrdersDatabase>(sourceUrl(scratch.config, 'orders'));
       const relay = createOutboxRelay({

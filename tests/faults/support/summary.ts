@@ -4,8 +4,9 @@ import { REPO_ROOT } from '../../../core/paths.ts';
 
 /**
  * The fault suite's summary table: each scenario appends one row here as it ends (passed or not);
- * the suite's global teardown prints them all. A file, not memory: scenarios run in several worker
- * processes; under the checkout, so two checkouts running the suite at once keep their own.
+ * the end-of-run reporter (tests/support/end-of-run-reporter.ts) prints them all. A file, not memory:
+ * scenarios run in several worker processes; under the checkout, so two checkouts running the suite
+ * at once keep their own.
  */
 export const SUMMARY_FILE = join(REPO_ROOT, '.cache', 'faults', 'summary.jsonl');
 
