@@ -74,6 +74,10 @@ const args = parsedArgs.data;
 const WARM_UP_SECONDS = 3;
 const BENCH_LOG_INDEX = 'techmarket-logs-bench-services';
 const home = mkdtempSync(join(tmpdir(), 'techmarket-bench-services-'));
+const benchStarted = performance.now();
+/** Progress on stderr (the figures go to stdout at the end): what runs now, and each side's p99. */
+const say = (line: string) =>
+  process.stderr.write(`[${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
 interface Figure {
   what: string;
@@ -245,6 +249,7 @@ let stopNginx: (() => Promise<void>) | undefined;
 let stopTrivialNginx: (() => Promise<void>) | undefined;
 let trivialUpstream: ReturnType<typeof spawn> | undefined;
 try {
+  say('starting auth, catalogs and gateways (one pair per side), nginx, filling the catalogs');
   const authUrl = await processes.start('auth', { AUTH_DB_URL: sourceUrl(scratch.config, 'auth') });
   const jwks = `${authUrl}/.well-known/jwks.json`;
   /** A catalog and a gateway in front of it, named `catalog<suffix>` and `gateway<suffix>` in cpuMs(). */
@@ -377,12 +382,14 @@ try {
   // Each process's first traffic, once: JIT compilation and connection pools (the warm-up in each
   // round below is for the listing cache, and is too short for this).
   for (const [via, base, paths, generator] of sides) {
+    say(`first traffic (200/s, ${args.seconds} s): ${via}`);
     await measure('warm-up', via, base, paths, 200, {}, generator);
   }
   // Interleaved rounds: drift in the machine's load hits every side alike; medians per side.
   const rounds = new Map<string, Figure[]>();
   for (let round = 0; round < args.rounds; round++) {
     for (const [via, base, paths, generator] of sides) {
+      say(`round ${round + 1}/${args.rounds}: ${via}`);
       await waitForQuiet();
       // The same load, unmeasured, just before: steady state. Without it every round began with the
       // listing cache empty (the other sides ran for minutes in between), and the first request for
@@ -392,6 +399,9 @@ try {
       const cost = costed === undefined ? undefined : cpuCost(costed);
       const figure = await measure('catalog listing', via, base, paths, args['listing-rate'], {}, generator);
       if (cost) figure.cpuMsPerRequest = cost.perRequest(figure);
+      say(
+        `  ${figure.achievedRate}/s, p50 ${figure.p50Ms} ms, p99 ${figure.p99Ms} ms, non-2xx ${figure.non2xx}`,
+      );
       rounds.set(via, [...(rounds.get(via) ?? []), figure]);
     }
   }
@@ -417,6 +427,7 @@ try {
     ['nginx (TLS)', nginxUrl],
   ] as const) {
     for (const rate of args['login-rates']) {
+      say(`login at ${rate}/s: ${via}`);
       figures.push(
         await measure('login', via, base, ['/api/auth/login'], rate, { method: 'POST', body: login }),
       );
