@@ -3,14 +3,15 @@
  * model, as wrk2 and k6's constant-arrival-rate executor load). autocannon's fixed rate instead lets
  * each connection send its share of a second back to back and then wait for the next second
  * (autocannon issue #174), so its p99 at "1,000/s" is the latency of 1,000-request bursts.
- * vegeta (Go module proxy, pinned, built by scripts/install-vegeta.sh into the cache folder) paces
+ * vegeta (Go module proxy, pinned, built into the cache folder by the infra parts' `goInstall`) paces
  * the requests; docs/decisions/0034-constant-arrival-rate-load.md says why both generators stay.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { exec } from '../core/exec.ts';
-import { REPO_ROOT } from '../core/paths.ts';
+import { CACHE_DIR } from '../core/paths.ts';
+import { goInstall } from '../ops/infra/go.ts';
 
 export interface ConstantRateResult {
   achievedRate: number;
@@ -37,11 +38,19 @@ const reportSchema = z.object({
   status_codes: z.record(z.string(), z.number()),
 });
 
-let vegetaPath: string | undefined;
+const VEGETA_VERSION = 'v12.13.0';
+const VEGETA_BIN_DIR = join(CACHE_DIR, `vegeta-${VEGETA_VERSION}`);
+const VEGETA_BIN = join(VEGETA_BIN_DIR, 'vegeta');
 
+/** The vegeta executable, built on first use (about 50 s; a second run finds it). */
 async function vegeta(): Promise<string> {
-  vegetaPath ??= (await exec('bash', [join(REPO_ROOT, 'scripts/install-vegeta.sh')])).stdout.trim();
-  return vegetaPath;
+  if (!existsSync(VEGETA_BIN)) {
+    await goInstall(
+      { module: 'github.com/tsenart/vegeta/v12', version: VEGETA_VERSION, binDir: VEGETA_BIN_DIR },
+      (line) => process.stderr.write(`${line}\n`),
+    );
+  }
+  return VEGETA_BIN;
 }
 
 /** bash's `times` prints the children's user and system time last, as `XmY.YYYs XmY.YYYs`. */
@@ -59,8 +68,9 @@ const nsToMs = (ns: number) => Math.round(ns / 10_000) / 100;
  * Sends `rate` requests a second for `seconds`, going round `requests` in turn (HTTP/2 over TLS where
  * the server offers it, as browsers do; keep-alive; certificates not checked, they are the bench's
  * own; bodies read but not kept, and Go's collector run a quarter as often, so the generator takes
- * less of the cores it shares with what it measures), and reports what came back. `workDir` keeps the targets and the raw results of the last
- * attack (`vegeta report -type=hist` or `vegeta plot` read them).
+ * less of the cores it shares with what it measures), and reports what came back. `workDir` keeps
+ * the targets and the raw results of the last attack (`vegeta report -type=hist` or `vegeta plot`
+ * read them).
  */
 export async function attackAtConstantRate(
   requests: readonly ConstantRateRequest[],

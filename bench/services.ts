@@ -9,8 +9,8 @@
  * (medians side by side, each after the machine has gone quiet and 3 s of its load unmeasured)
  * against: the same without the catalog's listing cache, a reference catalog and gateway on a copy of
  * the data without the listing indexes (catalog migration 002), the catalog straight (the proxy hop's
- * cost), a catalog and gateway logging every request at info to stdout, the same also shipping every line to OpenSearch (the
- * services' defaults), and each hop alone: an upstream answering the same body at once, the gateway
+ * cost), a catalog and gateway logging every request at info to stdout, the same also shipping every
+ * line to OpenSearch (the services' defaults), and each hop alone: an upstream answering the same body at once, the gateway
  * in front of it, nginx in front of it; and the gateway and the upstream alone under autocannon's
  * per-second bursts. The main sides log at warn. For the sides with a gateway of their own it prints
  * the CPU each process spent per request. Nothing touches the demo databases or the shared nginx.
@@ -273,13 +273,12 @@ try {
       { ...env.both, AUTH_URL: authUrl, CATALOG_URL: catalogUrl, AUTH_JWKS_URL: jwks },
       named('gateway'),
     );
-    return { catalogUrl, gatewayUrl };
+    return { catalogUrl, gatewayUrl, suffix };
   };
-  const { catalogUrl, gatewayUrl } = await catalogBehindGateway('');
+  const main = await catalogBehindGateway('');
+  const { catalogUrl, gatewayUrl } = main;
   // What the listing cache saves: the same catalog building every page.
-  const { gatewayUrl: uncachedGatewayUrl } = await catalogBehindGateway(', no listing cache', {
-    catalog: NO_LISTING_CACHE,
-  });
+  const uncached = await catalogBehindGateway(', no listing cache', { catalog: NO_LISTING_CACHE });
   // The reference: the same code on the same data, without the listing indexes (nor the cache).
   const referenceCatalogDb = openDatabase(sourceUrl(referenceScratch.config, 'catalog'), {
     connectionLimit: 1,
@@ -291,12 +290,10 @@ try {
     catalogDbUrl: sourceUrl(referenceScratch.config, 'catalog'),
   });
   // What logging every request costs: at info (as services run by default) to stdout only.
-  const { gatewayUrl: loggingGatewayUrl } = await catalogBehindGateway(', logging', {
-    both: { LOG_LEVEL: 'info' },
-  });
+  const logging = await catalogBehindGateway(', logging', { both: { LOG_LEVEL: 'info' } });
   // As the services run by default: at info, every line also shipped to the log store (OpenSearch,
   // on these same cores) by pino's transport thread; into an index of the bench's own, dropped after.
-  const { gatewayUrl: shippingGatewayUrl } = await catalogBehindGateway(', shipping', {
+  const shipping = await catalogBehindGateway(', shipping', {
     both: {
       LOG_LEVEL: 'info',
       LOG_STORE_URL: scratch.config.LOG_STORE_URL,
@@ -356,9 +353,9 @@ try {
     ['gateway, no listing indexes nor cache (reference)', referenceGatewayUrl, viaGateway],
     ['catalog directly (no gateway)', catalogUrl, listingPaths],
     ['gateway', gatewayUrl, viaGateway],
-    ['gateway, no listing cache', uncachedGatewayUrl, viaGateway],
-    ['gateway, both logging at info', loggingGatewayUrl, viaGateway],
-    ['gateway, both at info shipped to OpenSearch (the default)', shippingGatewayUrl, viaGateway],
+    ['gateway, no listing cache', uncached.gatewayUrl, viaGateway],
+    ['gateway, both logging at info', logging.gatewayUrl, viaGateway],
+    ['gateway, both at info shipped to OpenSearch (the default)', shipping.gatewayUrl, viaGateway],
     ['nginx (TLS)', nginxUrl, viaGateway],
     ['trivial upstream alone', trivialUrl, viaGateway],
     ['gateway alone (trivial upstream)', trivialGatewayUrl, viaGateway],
@@ -369,12 +366,9 @@ try {
     ['trivial upstream alone, autocannon bursts', trivialUrl, viaGateway, 'autocannon'],
   ];
   // The sides whose CPU per request is worth its bill: the label suffix of their gateway and catalog.
-  const costedGateways = new Map([
-    [gatewayUrl, ''],
-    [uncachedGatewayUrl, ', no listing cache'],
-    [loggingGatewayUrl, ', logging'],
-    [shippingGatewayUrl, ', shipping'],
-  ]);
+  const costedGateways = new Map(
+    [main, uncached, logging, shipping].map((pair) => [pair.gatewayUrl, pair.suffix]),
+  );
   const sides = allSides.filter(([via]) => args.only === undefined || args.only.includes(via));
   if (sides.length === 0) {
     throw new Error(`--only names no side; the sides are: ${allSides.map(([via]) => via).join('; ')}`);

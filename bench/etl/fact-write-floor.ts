@@ -19,9 +19,9 @@ export interface FactWriteFloor {
 /**
  * What writing a first load's fact costs at the least, on the warehouse a first load just built:
  * its rows copied as they are into a table created in the same transaction (so PostgreSQL may skip
- * their WAL, as a first load's may), its indexes built, one scan, one plain rollup. All in a transaction that is
- * rolled back. Set beside the raw pipe, it is a floor under a whole first load that no arrangement
- * of our own steps can go below (issue 18).
+ * their WAL, as a first load's may), its indexes built, one scan, one plain rollup. All in a
+ * transaction that is rolled back. Set beside the raw pipe, it is a floor under a whole first load
+ * that no arrangement of our own steps can go below (issue 18).
  */
 export async function factWriteFloor(dwhUrl: string): Promise<FactWriteFloor> {
   const pool = createWarehousePool(dwhUrl, { max: 1 });

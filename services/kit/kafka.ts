@@ -25,9 +25,10 @@ export function kafkaClient(service: string, brokers: string, log: KafkaLog): Ka
  * warnings are detail at info, and an operator at warn sees each failure once, in our words.
  */
 export function writeKafkaLine(log: KafkaLog, { namespace, level, label, log: line }: LogEntry): void {
-  const { message, timestamp: _timestamp, ...fields } = line;
-  const write = level <= logLevel.WARN ? log.info.bind(log) : log.debug.bind(log);
-  write({ component: 'kafkajs', namespace, kafkaLevel: label, ...fields }, message);
+  const { message, timestamp: _timestamp, ...rest } = line;
+  const fields = { component: 'kafkajs', namespace, kafkaLevel: label, ...rest };
+  if (level <= logLevel.WARN) log.info(fields, message);
+  else log.debug(fields, message);
 }
 
 /**

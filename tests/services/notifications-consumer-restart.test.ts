@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { sql } from 'kysely';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceUrl } from '../../core/config.ts';
 import type { OrderPaidEvent } from '../../services/kit/events.ts';
@@ -60,12 +61,7 @@ describe('the notifications consumer after a crash kafkajs does not restart', ()
       },
       close: () => undefined,
     };
-    const log = {
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-    };
+    const log = pino({ level: 'silent' });
     const consumer = createNotificationsConsumer({
       db,
       channel,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceUrl } from '../../core/config.ts';
 import type { OrdersDatabase } from '../../services/orders/database.ts';
@@ -22,12 +23,7 @@ afterAll(async () => {
 
 describe('the outbox relay lock', () => {
   it('is per database: two orders databases on one server both publish', async () => {
-    const log = {
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-    };
+    const log = pino({ level: 'silent' });
     const shops = scratches.map((scratch) => {
       const db = openDatabase<OrdersDatabase>(sourceUrl(scratch.config, 'orders'));
       const relay = createOutboxRelay({
